@@ -1,0 +1,39 @@
+# 反诈案例库 · Anti-Scam Casebook. Run `make help` for the list of tasks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps validate schema test serve serve-en site bench clean
+
+help: ## list every task with one line each
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[site,test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP) ## create .venv and install the fanzha package with everything it needs
+
+system-deps: ## install Debian packages the tests need (chromium, CJK fonts, poppler) when missing
+	bash scripts/install-system-deps.sh
+
+validate: $(STAMP) ## check every case and data file (add STRICT=1 to fail on warnings)
+	$(BIN)/fanzha validate $(if $(STRICT),--strict)
+
+schema: $(STAMP) ## regenerate schema/*.schema.json from the model
+	$(BIN)/fanzha schema
+
+test: $(STAMP) system-deps ## run the whole test suite (installs what it needs)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP) ## print the benchmark report (validation speed, build time and size)
+	$(BIN)/python scripts/benchmark.py
+
+clean: ## remove generated files (build/, site/)
+	rm -rf build site

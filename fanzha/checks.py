@@ -1,0 +1,299 @@
+"""Named checks over documents and the whole corpus. Each reports Problems on a Document."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from pydantic import BaseModel
+
+from .loader import Document, Problem, model_for, read_document, validate_model, where
+from .model import ID_PATTERN, VOCABULARIES, Case, Speaker, Outcome, MoneyStepKind
+
+# ---------------------------------------------------------------- text checks (on raw values)
+
+_ID_NUMBER = re.compile(r"(?<![0-9])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9])")
+_CARD_NUMBER = re.compile(r"(?<![0-9])(?:\d[ -]?){15,18}\d(?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9])")
+_SERVICE_NUMBER = re.compile(r"(?<![0-9])(?:9[56]\d{3}|[48]00[ -]?\d{3}[ -]?\d{4}|0\d{2,3}-\d{5,8})(?![0-9元万])")
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|<!--")
+_BAD_SCHEME = re.compile(r"\b(?:javascript|vbscript|data|file|ftp):", re.I)
+_HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+NUMBER_FIELDS = {"spoofed_numbers", "official_numbers", "number"}
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _strings(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _strings(child, path + (i,))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _texts(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
+    """Every bilingual text mapping ({zh, en}) in a raw document."""
+    if isinstance(value, dict):
+        if "zh" in value and set(value) <= {"zh", "en"}:
+            yield path, value
+            return
+        for key, child in value.items():
+            yield from _texts(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _texts(child, path + (i,))
+
+
+def check_text(doc: Document) -> None:
+    for path, text in _strings(doc.data):
+        is_text = bool(path) and path[-1] in ("zh", "en")
+        in_number_field = any(part in NUMBER_FIELDS for part in path if isinstance(part, str))
+        ids = _ID_NUMBER.findall(text)
+        for found in ids:
+            doc.report(path, "FZ030", f"{where(path)} holds what looks like a resident ID number ({found[:4]}…); remove it")
+        for match in _CARD_NUMBER.finditer(text):
+            digits = re.sub(r"[ -]", "", match.group())
+            if 16 <= len(digits) <= 19 and _luhn(digits) and not any(digits == i for i in ids):
+                doc.report(path, "FZ031", f"{where(path)} holds what looks like a bank card number ({digits[:4]}…); remove it")
+        for match in _MOBILE.finditer(text):
+            doc.report(path, "FZ032", f"{where(path)} holds a mobile number ({match.group()[:3]}…); remove it")
+        if is_text and not in_number_field:
+            for match in _SERVICE_NUMBER.finditer(text):
+                doc.report(
+                    path, "FZ033",
+                    f"{where(path)} mentions the number {match.group()}; numbers belong in spoofed_numbers, "
+                    "official_numbers or an advice's number, and pages show them from there",
+                )
+            if _HTML.search(text):
+                doc.report(path, "FZ035", f"{where(path)} contains HTML ({_HTML.search(text).group()[:20]}); write plain text")
+            if _BAD_SCHEME.search(text):
+                doc.report(path, "FZ034", f"{where(path)} contains a {_BAD_SCHEME.search(text).group()} address; only http(s) links are allowed")
+        if path and path[-1] == "url" and not _HTTP_URL.match(text):
+            doc.report(path, "FZ034", f"url must start with https:// or http://, got {text[:40]!r}")
+    for path, text in _texts(doc.data):
+        zh, en = text.get("zh"), text.get("en")
+        if en is None or (isinstance(en, str) and not en.strip()):
+            doc.report(path, "FZ301", f"{where(path)} has no English text; add `en:`")
+        elif isinstance(zh, str) and isinstance(en, str) and en.strip() == zh.strip() and _CJK.search(zh):
+            # identical Latin text (QQ, TIM) is a name, not a missing translation
+            doc.report(path + ("en",), "FZ302", f"{where(path)}.en is the same as the Chinese; translate it")
+
+
+# ---------------------------------------------------------------- corpus
+
+
+@dataclass
+class Corpus:
+    """Everything the site is made of, validated."""
+
+    vocab: dict[str, dict[str, BaseModel]] = field(default_factory=lambda: {name: {} for name in VOCABULARIES})
+    cases: dict[str, Case] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)  # "case:<id>" or "<vocabulary>" -> file
+    broken: set[str] = field(default_factory=set)  # vocabularies that failed to load: their references are not checked
+
+
+@dataclass
+class Result:
+    corpus: Corpus
+    problems: list[Problem]
+    checked: int
+
+    def errors(self, strict: bool = False) -> list[Problem]:
+        return [p for p in self.problems if strict or p.severity == "error"]
+
+
+def _references(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """(path, vocabulary, id) for every id a model refers to, read from the model's Ref fields."""
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            child = getattr(value, name)
+            if name == "root":
+                yield from _references(child, path)
+                continue
+            vocabulary = (info.json_schema_extra or {}).get("references") if isinstance(info.json_schema_extra, dict) else None
+            if vocabulary:
+                items = child if isinstance(child, list) else [child]
+                for i, item in enumerate(items):
+                    if item is not None:
+                        yield (path + (name, i) if isinstance(child, list) else path + (name,)), vocabulary, item
+            else:
+                yield from _references(child, path + (name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _references(item, path + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _references(item, path + (key,))
+
+
+def _check_references(doc: Document, record: BaseModel, corpus: Corpus) -> None:
+    for path, vocabulary, ident in _references(record):
+        if vocabulary not in corpus.broken and ident not in corpus.vocab[vocabulary]:
+            doc.report(path, "FZ021", f"{where(path)} names `{ident}`, which is not in data/{vocabulary}.yml")
+
+
+def _check_unique(doc: Document, path: tuple, ids: list[str], what: str) -> None:
+    for ident, count in Counter(ids).items():
+        if count > 1:
+            doc.report(path + (len(ids) - 1 - ids[::-1].index(ident),), "FZ022", f"{what} `{ident}` is listed {count} times in {where(path)}")
+
+
+def _check_turns(doc: Document, path: tuple, turns: list, stages: set[str] | None) -> None:
+    for i, turn in enumerate(turns):
+        if turn.speaker == Speaker.scammer and not turn.red_flags:
+            doc.report(path + (i,), "FZ024", f"{where(path + (i,))} is a scammer line with no red_flags; name the red flag it shows")
+        if stages is not None and turn.stage is not None and turn.stage not in stages:
+            doc.report(path + (i, "stage"), "FZ021",
+                       f"{where(path + (i, 'stage'))} names stage `{turn.stage}`; the scam type's stages are: {', '.join(sorted(stages))}")
+
+
+_VICTIM_LABEL = re.compile(r"^(?:[\u4e00-\u9fff]{1,2}(?:女士|先生|某|某某|同学|小姐|阿姨|大爷|老师|师傅)|[小老阿][\u4e00-\u9fff])$")
+
+
+def check_case(doc: Document, case: Case, corpus: Corpus) -> None:
+    _check_references(doc, case, corpus)
+    scam_type = corpus.vocab["scam_types"].get(case.scam_type)
+    if scam_type is not None:
+        _check_turns(doc, ("script",), case.script, {s.id for s in scam_type.stages})
+    else:
+        _check_turns(doc, ("script",), case.script, None)  # unknown scam type: only the red-flag rule applies
+    for name in ("sources", "platforms", "channels", "advice"):
+        _check_unique(doc, (name,), getattr(case, name), "id")
+    _check_unique(doc, ("red_flags",), [f.flag for f in case.red_flags], "red flag")
+    if not _VICTIM_LABEL.match(case.victim.label.zh):
+        doc.report(("victim", "label", "zh"), "FZ025",
+                   f"victim.label.zh is {case.victim.label.zh!r}; use the surname form the source uses, such as 曹女士, 小张 or 施某")
+    loss = case.loss
+    payments = [(i, s) for i, s in enumerate(case.money_flow) if s.kind == MoneyStepKind.payment]
+    known = sum(s.amount_cny for _, s in payments if s.amount_cny is not None)
+    if loss.outcome == Outcome.averted and loss.amount_cny:
+        doc.report(("loss", "amount_cny"), "FZ023", f"loss.outcome is averted but loss.amount_cny is {loss.amount_cny}; write 0 or change the outcome")
+    if loss.amount_cny is not None:
+        if known > loss.amount_cny:
+            doc.report(("money_flow",), "FZ023",
+                       f"the payments in money_flow add up to {known}, more than loss.amount_cny {loss.amount_cny}; correct one of them")
+        elif payments and all(s.amount_cny is not None for _, s in payments) and known != loss.amount_cny and not loss.approximate:
+            doc.report(("loss", "amount_cny"), "FZ023",
+                       f"the payments in money_flow add up to {known} but loss.amount_cny is {loss.amount_cny}; "
+                       "correct them, or set loss.approximate: true if the source gives a rounded total")
+        if loss.recovered_cny is not None and loss.recovered_cny > loss.amount_cny:
+            doc.report(("loss", "recovered_cny"), "FZ023", f"loss.recovered_cny {loss.recovered_cny} is more than the loss {loss.amount_cny}")
+
+
+def check_vocabulary(doc: Document, name: str, entries: dict[str, BaseModel], corpus: Corpus) -> None:
+    for ident, entry in entries.items():
+        _check_references(doc, entry, corpus)
+        base = (ident,)
+        if name == "scam_types":
+            stages = [s.id for s in entry.stages]
+            _check_unique(doc, base + ("stages",), stages, "stage id")
+            _check_unique(doc, base + ("typical_scripts",), [s.id for s in entry.typical_scripts], "script id")
+            for j, script in enumerate(entry.typical_scripts):
+                _check_turns(doc, base + ("typical_scripts", j, "turns"), script.turns, set(stages))
+        elif name == "never_say":
+            if ident not in corpus.vocab["platforms"]:
+                doc.report(base, "FZ021", f"`{ident}` is not a platform in data/platforms.yml", key=True)
+            _check_unique(doc, base + ("statements",), [s.id for s in entry.statements], "statement id")
+
+
+# ---------------------------------------------------------------- the whole project
+
+
+def _case_files(root: Path) -> list[Path]:
+    folder = root / "cases"
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml")) if folder.is_dir() else []
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    out = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def check_project(root: Path, paths: list[Path] | None = None) -> Result:
+    """Load data/ and cases/ under root (or just `paths`, checked against root's data/) and check all of it."""
+    corpus = Corpus()
+    vocab_docs: dict[str, Document] = {}
+    wanted = {p.resolve() for p in _expand(paths)} if paths else None
+    targets = _expand(paths) if paths else []
+    vocab_paths = {name: root / "data" / f"{name}.yml" for name in VOCABULARIES}
+    for target in targets:  # a data file named on the command line replaces the project's copy
+        kind, _ = model_for(target)
+        if kind != "case":
+            vocab_paths[kind] = target
+    problems: list[Problem] = []
+    corpus.broken = set(VOCABULARIES)
+    for name, path in vocab_paths.items():
+        if not path.exists():
+            problems.append(Problem(_display(path, root), 1, 1, "FZ021", f"data/{name}.yml is missing; every vocabulary file is needed"))
+            continue
+        doc = read_document(path, _display(path, root))
+        vocab_docs[name] = doc
+        if doc.data is not None and not doc.problems:
+            _, model = model_for(path)
+            record = validate_model(doc, model)
+            if record is not None:
+                corpus.vocab[name] = dict(record.root)
+                corpus.files[name] = path
+                corpus.broken.discard(name)
+    for name, doc in vocab_docs.items():
+        if name in corpus.files:
+            check_vocabulary(doc, name, corpus.vocab[name], corpus)
+        if doc.data is not None:
+            check_text(doc)
+    if root.joinpath("data").is_dir() and not paths:
+        for extra in sorted(root.joinpath("data").glob("*.y*ml")):
+            if extra.stem not in VOCABULARIES or extra.suffix != ".yml":
+                problems.append(Problem(_display(extra, root), 1, 1, "FZ020",
+                                        f"unknown data file; the vocabularies are: {', '.join(f'{n}.yml' for n in VOCABULARIES)}"))
+    case_paths = [t for t in targets if model_for(t)[0] == "case"] if paths else _case_files(root)
+    case_docs = []
+    for path in case_paths:
+        doc = read_document(path, _display(path, root))
+        case_docs.append(doc)
+        if path.suffix != ".yml" or not re.match(ID_PATTERN, path.stem):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "2022-city-short-description"
+            doc.report((), "FZ020", f"the file name must be the case id: lowercase letters, digits and dashes, ending in .yml; rename it to {suggestion}.yml")
+        if doc.data is None:
+            continue
+        check_text(doc)
+        case = validate_model(doc, Case)
+        if case is None:
+            continue
+        check_case(doc, case, corpus)
+        if path.stem in corpus.cases:
+            doc.report((), "FZ022", f"another file already has the case id `{path.stem}`")
+        elif not doc.problems or all(p.severity == "warning" for p in doc.problems):
+            corpus.cases[path.stem] = case
+            corpus.files[f"case:{path.stem}"] = path
+    for doc in list(vocab_docs.values()) + case_docs:
+        if wanted is None or doc.path.resolve() in wanted:
+            problems.extend(doc.problems)
+    return Result(corpus=corpus, problems=sorted(set(problems)), checked=len(case_docs) + len(vocab_docs))

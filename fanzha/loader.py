@@ -1,0 +1,297 @@
+"""Read case and vocabulary files safely: never a traceback, every problem with file:line:col.
+
+A file is read into plain Python values plus a map from each value's path (keys and list indices)
+to its position in the file, so that model errors and cross-file checks can point at a line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, RootModel, ValidationError
+
+from .codes import CODES
+from .model import ID_PATTERN, Case, VOCABULARIES, keyed
+
+MAX_BYTES = 1_000_000
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: about 10x faster, same results
+Path_ = tuple  # a path into a document: keys and list indices
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code].severity
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+@dataclass
+class Document:
+    """One file as read: its values, the position of each value, and the problems found so far."""
+
+    path: Path
+    display: str
+    data: Any = None
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def mark(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        while path and path not in self.marks:
+            path = path[:-1]
+        return self.marks.get(path, (1, 1))
+
+    def report(self, path: Path_, code: str, message: str, key: bool = False) -> None:
+        line, col = self.mark(path, key)
+        self.problems.append(Problem(self.display, line, col, code, message))
+
+
+def where(path: Path_) -> str:
+    """`script[2].red_flags[0]`: a path as a contributor reads it."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+# ---------------------------------------------------------------- reading YAML
+
+
+_LEADING_TAB = re.compile(r"^ *\t", re.M)
+
+
+def read_document(path: Path, display: str | None = None) -> Document:
+    doc = Document(path=path, display=display or str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            doc.report((), "FZ002", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (1 MB)")
+            return doc
+        raw = path.read_bytes()
+    except OSError as error:
+        doc.report((), "FZ004", f"cannot read the file: {error.strerror}")
+        return doc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        col = error.start - (before.rfind(b"\n") + 1) + 1
+        doc.problems.append(
+            Problem(doc.display, line, col, "FZ001", "the file is not UTF-8; save it as UTF-8 and check this line")
+        )
+        return doc
+    text = text.replace("\r\n", "\n")
+    tab = _LEADING_TAB.search(text)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        doc.problems.append(
+            Problem(doc.display, line, tab.end() - tab.start(), "FZ005", "a tab indents this line; use spaces only")
+        )
+        return doc
+    if ("&" in text or "*" in text) and _report_anchors(doc, text):
+        return doc
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(str(x) for x in (error.context, error.problem) if x)
+        doc.problems.append(Problem(doc.display, line, col, "FZ004", f"YAML syntax error: {what}"))
+        return doc
+    except yaml.YAMLError as error:  # e.g. control characters the reader refuses
+        doc.report((), "FZ004", f"YAML syntax error: {error}")
+        return doc
+    if node is None:
+        doc.report((), "FZ003", "the file is empty; start from the template in CONTRIBUTING.md")
+        return doc
+    if not isinstance(node, yaml.MappingNode):
+        doc.marks[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        doc.report((), "FZ007", f"the file holds {kind}; it must be a mapping of `key: value` lines")
+        return doc
+    try:
+        doc.data = _build(node, (), doc)
+    except _Refused:
+        doc.data = None
+    return doc
+
+
+class _Refused(Exception):
+    pass
+
+
+def _report_anchors(doc: Document, text: str) -> bool:
+    """Anchors and aliases are refused: a crafted file could make them expand exponentially."""
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
+                mark = event.start_mark
+                what = f"alias *{anchor}" if isinstance(event, yaml.AliasEvent) else f"anchor &{anchor}"
+                doc.problems.append(
+                    Problem(doc.display, mark.line + 1, mark.column + 1, "FZ006",
+                            f"YAML {what} is not allowed; write the value out in full")
+                )
+                return True
+    except yaml.YAMLError:
+        return False  # the syntax error is reported by compose with its position
+    return False
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _build(node: yaml.Node, path: Path_, doc: Document) -> Any:
+    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                doc.marks[path + ("?",)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                doc.report(path + ("?",), "FZ004", "a key must be a plain word, not a list or mapping")
+                raise _Refused
+            key = key_node.value  # the key as written: `no:` stays "no", not False
+            child = path + (key,)
+            doc.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in out:
+                doc.report(child, "FZ008", f"`{key}` appears twice in {where(path)}; keep one", key=True)
+            out[key] = _build(value_node, child, doc)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (i,), doc) for i, item in enumerate(node.value)]
+    try:
+        value = _constructor.construct_object(node)
+    except (yaml.constructor.ConstructorError, ValueError, OverflowError) as error:
+        doc.report(path, "FZ004", f"cannot read this value ({getattr(error, 'problem', error)}); write plain text")
+        raise _Refused
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        value = value.isoformat()[:10]  # dates are kept as the text the contributor meant
+    elif isinstance(value, bytes):
+        doc.report(path, "FZ012", "binary values are not allowed; write plain text")
+        raise _Refused
+    return value
+
+
+# ---------------------------------------------------------------- model validation
+
+_PATTERN_HINTS = {
+    ID_PATTERN: "an id: lowercase letters, digits and single dashes, e.g. `screen-sharing`",
+    r"^\d{4}(-\d{2}(-\d{2})?)?$": 'a date in quotes as YYYY, YYYY-MM or YYYY-MM-DD, e.g. "2022-05-15"',
+    r"^[0-9+][0-9 -]{2,19}$": "a phone number: digits with optional dashes, e.g. 400-606-5500",
+}
+_AMOUNT_KEYS = {"amount_cny", "recovered_cny"}
+_CN_AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(万|千|百)?\s*(余|多)?\s*(元)?\s*(余|多)?\s*$")
+
+
+def suggest_amount(text: str) -> str:
+    """'10万余元' -> 'write 100000 and set loss.approximate: true'."""
+    match = _CN_AMOUNT.match(text.replace(",", "").replace("，", ""))
+    if not match:
+        return "write digits only, e.g. 3800"
+    number, unit, more1, _, more2 = match.groups()
+    value = float(number) * {"万": 10_000, "千": 1_000, "百": 100, None: 1}[unit]
+    hint = f"write {int(value)}"
+    if more1 or more2:
+        hint += " and set loss.approximate: true"
+    return hint
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Optional[X] and Annotated[X, ...] -> X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def _fields_at(model: Any, loc: tuple) -> list[str]:
+    """The keys a mapping at `loc` may hold, for 'did you mean' suggestions."""
+    current = model.model_fields["root"].annotation if issubclass(model, RootModel) else model
+    for part in loc:
+        current = _unwrap(current)
+        origin, args = typing.get_origin(current), typing.get_args(current)
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        elif origin is list and isinstance(part, int):
+            current = args[0]
+        elif origin is dict:
+            current = args[1]
+        else:
+            return []
+    current = _unwrap(current)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def validate_model(doc: Document, model: type[BaseModel]) -> BaseModel | None:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as errors:
+        for error in errors.errors(include_url=False):
+            _report_validation_error(doc, model, error)
+        return None
+
+
+def _report_validation_error(doc: Document, model: type[BaseModel], error: dict) -> None:
+    loc = tuple(error["loc"])
+    kind, message, given = error["type"], error["msg"], error.get("input")
+    if loc and loc[-1] == "[key]":  # an entry's id in a vocabulary file
+        doc.report(loc[:-2], "FZ012", f"`{loc[-2]}` must be {_PATTERN_HINTS[ID_PATTERN]}", key=True)
+        return
+    name = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.5)
+        hint = f"did you mean `{close[0]}`?" if close else f"known keys here: {', '.join(known)}"
+        doc.report(loc, "FZ010", f"unknown key `{name}` in {where(loc[:-1])}; {hint}", key=True)
+    elif kind == "missing":
+        doc.report(loc[:-1], "FZ011", f"{where(loc[:-1])} needs the key `{name}`")
+    elif name in _AMOUNT_KEYS and isinstance(given, str):
+        doc.report(loc, "FZ013", f"{where(loc)} must be a whole number of yuan, got {given!r}; {suggest_amount(given)}")
+    elif name in _AMOUNT_KEYS and kind in ("greater_than_equal", "less_than_equal"):
+        doc.report(loc, "FZ014", f"{where(loc)} is {given}; an amount is whole yuan from 0 to 100000000")
+    elif kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        hint = _PATTERN_HINTS.get(pattern, f"text matching {pattern}")
+        doc.report(loc, "FZ012", f"{where(loc)} must be {hint}, got {given!r}")
+    elif kind == "enum":
+        doc.report(loc, "FZ012", f"{where(loc)} must be one of {error['ctx']['expected']}, got {given!r}")
+    else:
+        shown = repr(given) if isinstance(given, (str, int, float, bool)) or given is None else type(given).__name__
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        doc.report(loc, "FZ012", f"{where(loc)}: {message[0].lower() + message[1:]}, got {shown}")
+
+
+def model_for(path: Path) -> tuple[str, type[BaseModel]]:
+    """Which kind of file this is: a vocabulary in data/, or a case."""
+    if path.parent.name == "data" and path.stem in VOCABULARIES:
+        return path.stem, keyed(VOCABULARIES[path.stem])
+    return "case", Case

@@ -1,0 +1,325 @@
+"""The one data model. Loader, checks, JSON Schema, templates and contributor docs all derive from it.
+
+Every field carries a `description` (shown in editors and in the generated field reference) and,
+where it helps, `examples` taken from a real case.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from enum import Enum
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        description="An id: lowercase ASCII letters, digits and single dashes.",
+        examples=["screen-sharing"],
+    ),
+]
+Amount = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=100_000_000,
+        description="A whole number of yuan (CNY), digits only: write 100000, not 10万.",
+        examples=[3800],
+    ),
+]
+PhoneNumber = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9+][0-9 -]{2,19}$",
+        description="A public phone number exactly as reported, digits with optional dashes.",
+        examples=["95118", "400-606-5500"],
+    ),
+]
+PartialDate = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="A date as precise as the source gives it: YYYY, YYYY-MM or YYYY-MM-DD.",
+        examples=["2020-10-11", "2022-05"],
+    ),
+]
+
+
+def Ref(vocabulary: str, description: str = "", **kwargs):
+    """A field that holds ids of entries in data/<vocabulary>.yml; the checker verifies they exist."""
+    return Field(
+        description=(description + " " if description else "") + f"Ids from data/{vocabulary}.yml.",
+        json_schema_extra={"references": vocabulary},
+        **kwargs,
+    )
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+
+class Text(Strict):
+    """A human-readable text in Chinese (required) and English (a missing English text is a warning)."""
+
+    zh: str = Field(min_length=1, description="The text in Simplified Chinese.")
+    en: Optional[str] = Field(
+        default=None, min_length=1, description="The same text in English, written naturally, not word for word."
+    )
+
+
+class Speaker(str, Enum):
+    scammer = "scammer"
+    victim = "victim"
+    narrator = "narrator"
+
+
+class Outcome(str, Enum):
+    lost = "lost"
+    partly_recovered = "partly_recovered"
+    averted = "averted"
+
+
+class Gender(str, Enum):
+    female = "female"
+    male = "male"
+
+
+class MoneyStepKind(str, Enum):
+    loan = "loan"  # borrowed from a loan app or bank in the victim's own name
+    cash_advance = "cash_advance"  # drew a credit line such as 支付宝备用金
+    payment = "payment"  # money sent to the scammers: only these count towards the loss
+
+
+class ChannelKind(str, Enum):
+    phone = "phone"
+    sms = "sms"
+    chat = "chat"
+    meeting_app = "meeting_app"
+    app = "app"
+    qr_code = "qr_code"
+    link = "link"
+    email = "email"
+
+
+class PlatformKind(str, Enum):
+    shopping = "shopping"
+    finance = "finance"
+    payment = "payment"
+    bank = "bank"
+    video = "video"
+    regulator = "regulator"
+    courier = "courier"
+
+
+class AdviceKind(str, Enum):
+    action = "action"
+    hotline = "hotline"
+    rule = "rule"
+
+
+# ---------------------------------------------------------------- vocabularies (data/*.yml)
+
+
+class Source(Strict):
+    """A published article that facts on the site come from."""
+
+    publisher: Text = Field(description="Who published it (police unit, company, newspaper).")
+    title: Text = Field(description="The article's title; `zh` as published, `en` a translation.")
+    date: Optional[PartialDate] = Field(default=None, description="Publication date, if the source gives one.")
+    url: Optional[str] = Field(default=None, description="Web address (http or https), when known.")
+    note: Optional[Text] = Field(default=None, description="Anything a reader should know about the source.")
+
+
+class Stage(Strict):
+    id: Id = Field(description="Stage id, unique within its scam type.", examples=["impersonate"])
+    name: Text = Field(description="Short name of the stage.")
+    description: Text = Field(description="What happens in this stage.")
+
+
+class Turn(Strict):
+    """One line of a scam's script."""
+
+    speaker: Speaker = Field(description="scammer, victim or narrator (what happens between the lines).")
+    text: Text = Field(description="What was said or done. Short quotes of scammers may stand as quotes.")
+    stage: Optional[Id] = Field(default=None, description="The id of the scam type's stage this turn belongs to.")
+    red_flags: list[Id] = Ref("red_flags", "The red flags this turn shows; required for scammer turns.", default_factory=list)
+
+
+class Script(Strict):
+    """A typical script of a scam type, as a source tells it."""
+
+    id: Id
+    title: Text
+    source: Id = Ref("sources", "Where the script comes from.")
+    turns: list[Turn] = Field(min_length=1)
+    why_it_works: list[Text] = Field(default_factory=list, description="Why people fall for it.")
+    how_to_spot: list[Text] = Field(default_factory=list, description="How to see through it.")
+
+
+class ScamType(Strict):
+    """A kind of fake customer-service scam, with its stages and typical scripts."""
+
+    name: Text
+    summary: Text
+    stages: list[Stage] = Field(min_length=1, description="How the scam unfolds, in order.")
+    red_flags: list[Id] = Ref("red_flags", "Its typical red flags.", default_factory=list)
+    advice: list[Id] = Ref("advice", "Official advice that applies.", default_factory=list)
+    typical_scripts: list[Script] = Field(default_factory=list)
+    sources: list[Id] = Ref("sources", min_length=1)
+
+
+class Platform(Strict):
+    """A platform or institution whose staff scammers pretend to be."""
+
+    name: Text
+    kind: PlatformKind
+    official_channels: list[Text] = Field(
+        default_factory=list, description="How to reach the real customer service (app menus, websites)."
+    )
+    official_numbers: list[PhoneNumber] = Field(
+        default_factory=list, description="Its real public service numbers as reported (scammers spoof them)."
+    )
+    sources: list[Id] = Ref("sources", default_factory=list)
+
+
+class Channel(Strict):
+    """A contact channel or tool scammers use."""
+
+    name: Text
+    kind: ChannelKind
+    description: Text
+    sources: list[Id] = Ref("sources", default_factory=list)
+
+
+class RedFlag(Strict):
+    """A warning sign: what scammers say, why it is a lie, and what to do."""
+
+    name: Text = Field(description="Short name of the warning sign.")
+    phrases: list[Text] = Field(min_length=1, description="What scammers actually say (short quotes).")
+    why_false: Text = Field(description="Why it is a lie.")
+    what_to_do: Text = Field(description="What to do when you hear it.")
+    sources: list[Id] = Ref("sources", min_length=1)
+
+
+class Statement(Strict):
+    """Something a platform's real customer service will never say."""
+
+    id: Id
+    summary: Text = Field(description="The kind of statement, in one line.")
+    phrases: list[Text] = Field(min_length=1, description="Examples of how scammers say it.")
+    explanation: Text = Field(description="Why the real service never says it.")
+    red_flags: list[Id] = Ref("red_flags", "The red flags this statement is an instance of.", default_factory=list)
+    source: Id = Ref("sources")
+
+
+class Sourced(Strict):
+    text: Text
+    source: Id = Ref("sources")
+
+
+class NeverSay(Strict):
+    """Per platform: what its real customer service will never say, what it would say, how to verify."""
+
+    statements: list[Statement] = Field(min_length=1)
+    real_agent_says: list[Sourced] = Field(default_factory=list)
+    how_to_verify: list[Sourced] = Field(default_factory=list)
+
+
+class Advice(Strict):
+    """Official advice, a hotline, or a police "if … it is a scam" rule."""
+
+    kind: AdviceKind
+    text: Text
+    number: Optional[PhoneNumber] = Field(default=None, description="For hotlines: the number to call.")
+    source: Id = Ref("sources")
+
+
+class Fact(Strict):
+    """A figure or statement from a source that pages quote (e.g. shares of reported cases)."""
+
+    text: Text
+    source: Id = Ref("sources")
+    contradicts: list[Id] = Ref("facts", "Facts from other sources that disagree; both are shown.", default_factory=list)
+
+
+# ---------------------------------------------------------------- cases (cases/*.yml)
+
+
+class Victim(Strict):
+    """The victim as reported. Never a full name, ID, phone or bank number."""
+
+    label: Text = Field(
+        description="How the source names the person: a surname form such as 曹女士, 小张, 施某.",
+        examples=[{"zh": "蒋女士", "en": "Ms Jiang"}],
+    )
+    gender: Optional[Gender] = None
+    age: Optional[int] = Field(default=None, ge=0, le=120, description="Age in years, if reported.")
+    occupation: Optional[Text] = Field(default=None, description="Occupation, if reported.")
+    student: Optional[bool] = Field(default=None, description="true if reported as a student.")
+    education: Optional[Text] = Field(default=None, description="Education, if reported.")
+
+
+class MoneyStep(Strict):
+    """One movement of money: a loan taken, a cash advance drawn, or a payment to the scammers."""
+
+    kind: MoneyStepKind = Field(description="loan, cash_advance or payment (only payments count towards the loss).")
+    account: Text = Field(description="From which app or account, e.g. 微粒贷, 手机银行.")
+    amount_cny: Optional[Amount] = Field(default=None, description="Amount in yuan; leave out when not reported.")
+    note: Optional[Text] = None
+
+
+class Loss(Strict):
+    amount_cny: Optional[Amount] = Field(
+        default=None, description="Total lost in yuan; leave out when the source does not say."
+    )
+    approximate: bool = Field(default=False, description="true when the source says 余/多/约 (e.g. 10万余元).")
+    outcome: Outcome
+    recovered_cny: Optional[Amount] = None
+
+
+class CaseRedFlag(Strict):
+    flag: Id = Ref("red_flags")
+    note: Optional[Text] = Field(default=None, description="How the flag showed in this case.")
+
+
+class Case(Strict):
+    """One reported case. The file name (without .yml) is its id."""
+
+    title: Text
+    summary: Text = Field(description="Two or three sentences; used as the page's description.")
+    date: Optional[PartialDate] = Field(default=None, description="When it happened, as reported.")
+    place: Optional[Text] = Field(default=None, description="Where, as reported (city, district).")
+    sources: list[Id] = Ref("sources", "Where the case is reported.", min_length=1)
+    scam_type: Id = Ref("scam_types", "The kind of scam.")
+    platforms: list[Id] = Ref("platforms", "Platforms impersonated.", default_factory=list)
+    channels: list[Id] = Ref("channels", "Contact channels and tools used.", default_factory=list)
+    spoofed_numbers: list[PhoneNumber] = Field(
+        default_factory=list, description="Public numbers the calls showed, as reported (e.g. 95118)."
+    )
+    victim: Victim
+    script: list[Turn] = Field(default_factory=list, description="What was said and done, in order.")
+    money_flow: list[MoneyStep] = Field(default_factory=list)
+    loss: Loss
+    red_flags: list[CaseRedFlag] = Field(default_factory=list)
+    advice: list[Id] = Ref("advice", "Official advice given with the case.", default_factory=list)
+
+
+# Each file kind: where it lives, its model, and whether it is one record or a mapping id -> record.
+def keyed(model: type[BaseModel]) -> type[RootModel]:
+    return RootModel[dict[Id, model]]  # type: ignore[valid-type]
+
+
+VOCABULARIES: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "scam_types": ScamType,
+    "platforms": Platform,
+    "channels": Channel,
+    "red_flags": RedFlag,
+    "never_say": NeverSay,
+    "advice": Advice,
+    "facts": Fact,
+}
