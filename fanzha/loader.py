@@ -79,6 +79,7 @@ def where(path: Path_) -> str:
 
 
 _LEADING_TAB = re.compile(r"^ *\t", re.M)
+_HALF_QUOTED = re.compile(r"""(?::|-)\s+(["'])[^"']*\1\S""")
 
 
 def read_document(path: Path, display: str | None = None) -> Document:
@@ -119,7 +120,12 @@ def read_document(path: Path, display: str | None = None) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(str(x) for x in (error.context, error.problem) if x)
+        what = str(error.problem or error.context)
+        if error.context and error.problem:
+            what += f" ({error.context})"
+        source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+        if _HALF_QUOTED.search(source_line):
+            what += '; a value that starts with a quote must end with it: use “full-width quotes” or quote the whole value'
         doc.problems.append(Problem(doc.display, line, col, "FZ004", f"YAML syntax error: {what}"))
         return doc
     except yaml.YAMLError as error:  # e.g. control characters the reader refuses

@@ -1,0 +1,14 @@
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+
+
+@pytest.fixture(autouse=True)
+def _project_root(monkeypatch):
+    """The CLI reads the project from the current directory, as it does for contributors."""
+    monkeypatch.chdir(ROOT)

@@ -1,0 +1,114 @@
+"""The checker: the real corpus passes --strict, every code has a failing example that triggers it."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from fanzha.checks import check_project
+from fanzha.cli import main
+from fanzha.codes import CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+FAILING = ROOT / "tests" / "failing"
+GOOD_CASE = ROOT / "cases" / "2022-jilin-campus-loan-cancel.yml"
+
+
+def run(capsys, *args):
+    status = main(["validate", *map(str, args)])
+    out = capsys.readouterr().out
+    return status, out
+
+
+def test_corpus_passes_strict(capsys):
+    status, out = run(capsys, "--strict")
+    assert out == "" and status == 0
+
+
+def test_corpus_has_every_case_from_the_seeds():
+    corpus = check_project(ROOT).corpus
+    labels = {case.victim.label.zh for case in corpus.cases.values()}
+    assert {"曹女士", "王女士", "蒋女士", "小张", "小李", "刘先生", "施某", "李某"} <= labels
+    assert len(corpus.cases) >= 9
+    li = next(c for c in corpus.cases.values() if c.victim.label.zh == "李某")
+    assert li.loss.amount_cny == 84077 and li.victim.age == 25
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_failing_example_reports_its_code(code, capsys):
+    folder = FAILING / code
+    files = sorted(folder.glob("*.yml"))
+    assert files, f"{code} has no failing example under tests/failing/{code}/"
+    status, out = run(capsys, *files)
+    lines = [line for line in out.splitlines() if f" {code} " in line]
+    assert lines, out
+    for line in lines:
+        assert re.match(rf"^tests/failing/{code}/[^:]+\.yml:\d+:\d+: {code} \S", line), line
+    if CODES[code].severity == "error":
+        assert status == 1
+    else:
+        assert status == 0 and "(warning)" in lines[0]
+        assert run(capsys, "--strict", *files)[0] == 1
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("FZ010", ":5:1: FZ010 unknown key `sumary` in the file; did you mean `summary`?"),
+        ("FZ013", ":62:15: FZ013 loss.amount_cny must be a whole number of yuan, got '10万余元'; write 100000 and set loss.approximate: true"),
+        ("FZ005", ":17:1: FZ005 a tab indents this line"),
+        ("FZ006", ":17:10: FZ006 YAML anchor &who is not allowed"),
+        ("FZ001", ":3:7: FZ001 the file is not UTF-8; save it as UTF-8"),
+        ("FZ004", "use “full-width quotes” or quote the whole value"),
+    ],
+)
+def test_messages_name_line_and_fix(code, expected, capsys):
+    _, out = run(capsys, *sorted((FAILING / code).glob("*.yml")))
+    assert expected in out
+
+
+def test_bom_and_crlf_are_fine(tmp_path, capsys):
+    case = tmp_path / "2022-jilin-bom-crlf.yml"
+    case.write_bytes(b"\xef\xbb\xbf" + GOOD_CASE.read_bytes().replace(b"\n", b"\r\n"))
+    assert run(capsys, "--strict", case) == (0, "")
+
+
+def test_crlf_keeps_line_numbers(tmp_path, capsys):
+    text = GOOD_CASE.read_text(encoding="utf-8").replace("  outcome: lost", "  outcome: lose")
+    case = tmp_path / "2022-jilin-crlf.yml"
+    case.write_bytes(text.replace("\n", "\r\n").encode())
+    line = text.splitlines().index("  outcome: lose") + 1
+    assert f":{line}:12: FZ012" in run(capsys, case)[1]
+
+
+def test_billion_laughs_is_refused_without_expanding(tmp_path, capsys):
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 12)]
+    case = tmp_path / "2022-laughs.yml"
+    case.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, out = run(capsys, case)
+    assert status == 1 and ":1:5: FZ006" in out
+
+
+def test_missing_path_is_a_message_not_a_traceback(capsys):
+    status, out = run(capsys, "cases/no-such-case.yml")
+    assert status == 2 and "no such file" in out
+
+
+def test_schema_files_are_current(capsys):
+    assert main(["schema", "--check"]) == 0, capsys.readouterr().out
+
+
+def test_every_data_file_points_editors_at_its_schema():
+    for path in [*ROOT.glob("cases/*.yml"), *ROOT.glob("data/*.yml")]:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        name = "case" if path.parent.name == "cases" else path.stem
+        assert first == f"# yaml-language-server: $schema=../schema/{name}.schema.json", path
+        assert (ROOT / "schema" / f"{name}.schema.json").exists()
+
+
+def test_averted_case_with_a_loss_is_refused(tmp_path, capsys):
+    text = GOOD_CASE.read_text(encoding="utf-8").replace("  outcome: lost", "  outcome: averted")
+    case = tmp_path / "2022-jilin-averted.yml"
+    case.write_text(text, encoding="utf-8")
+    assert "FZ023 loss.outcome is averted but loss.amount_cny is 100000" in run(capsys, case)[1]
