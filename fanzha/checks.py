@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +26,7 @@ _SERVICE_NUMBER = re.compile(r"(?<![0-9])(?:9[56]\d{3}|[48]00[ -]?\d{3}[ -]?\d{4
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|<!--")
 _BAD_SCHEME = re.compile(r"\b(?:javascript|vbscript|data|file|ftp):", re.I)
 _HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
+_DIGITS = re.compile(r"\d{3}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 NUMBER_FIELDS = {"spoofed_numbers", "official_numbers", "number"}
 
@@ -36,33 +41,39 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _walk(value: Any, path: tuple, strings: list, texts: list) -> None:
+    """Collect every string (path, text) and every bilingual text mapping (path, {zh, en}) of a raw document."""
     if isinstance(value, dict):
+        if "zh" in value and value.keys() <= {"zh", "en"}:
+            texts.append((path, value))
         for key, child in value.items():
-            yield from _strings(child, path + (key,))
+            if isinstance(child, str):
+                strings.append((path + (key,), child))
+            elif isinstance(child, (dict, list)):
+                _walk(child, path + (key,), strings, texts)
     elif isinstance(value, list):
         for i, child in enumerate(value):
-            yield from _strings(child, path + (i,))
-    elif isinstance(value, str):
-        yield path, value
-
-
-def _texts(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
-    """Every bilingual text mapping ({zh, en}) in a raw document."""
-    if isinstance(value, dict):
-        if "zh" in value and set(value) <= {"zh", "en"}:
-            yield path, value
-            return
-        for key, child in value.items():
-            yield from _texts(child, path + (key,))
-    elif isinstance(value, list):
-        for i, child in enumerate(value):
-            yield from _texts(child, path + (i,))
+            if isinstance(child, str):
+                strings.append((path + (i,), child))
+            elif isinstance(child, (dict, list)):
+                _walk(child, path + (i,), strings, texts)
 
 
 def check_text(doc: Document) -> None:
-    for path, text in _strings(doc.data):
+    strings: list = []
+    texts: list = []
+    _walk(doc.data, (), strings, texts)
+    for path, text in strings:
         is_text = bool(path) and path[-1] in ("zh", "en")
+        if path and path[-1] == "url" and not _HTTP_URL.match(text):
+            doc.report(path, "FZ034", f"url must start with https:// or http://, got {text[:40]!r}")
+        if is_text:
+            if "<" in text and _HTML.search(text):
+                doc.report(path, "FZ035", f"{where(path)} contains HTML ({_HTML.search(text).group()[:20]}); write plain text")
+            if ":" in text and _BAD_SCHEME.search(text):
+                doc.report(path, "FZ034", f"{where(path)} contains a {_BAD_SCHEME.search(text).group()} address; only http(s) links are allowed")
+        if not _DIGITS.search(text):  # every number checked below has a run of 3+ digits
+            continue
         in_number_field = any(part in NUMBER_FIELDS for part in path if isinstance(part, str))
         ids = _ID_NUMBER.findall(text)
         for found in ids:
@@ -80,13 +91,7 @@ def check_text(doc: Document) -> None:
                     f"{where(path)} mentions the number {match.group()}; numbers belong in spoofed_numbers, "
                     "official_numbers or an advice's number, and pages show them from there",
                 )
-            if _HTML.search(text):
-                doc.report(path, "FZ035", f"{where(path)} contains HTML ({_HTML.search(text).group()[:20]}); write plain text")
-            if _BAD_SCHEME.search(text):
-                doc.report(path, "FZ034", f"{where(path)} contains a {_BAD_SCHEME.search(text).group()} address; only http(s) links are allowed")
-        if path and path[-1] == "url" and not _HTTP_URL.match(text):
-            doc.report(path, "FZ034", f"url must start with https:// or http://, got {text[:40]!r}")
-    for path, text in _texts(doc.data):
+    for path, text in texts:
         zh, en = text.get("zh"), text.get("en")
         if en is None or (isinstance(en, str) and not en.strip()):
             doc.report(path, "FZ301", f"{where(path)} has no English text; add `en:`")
@@ -118,25 +123,37 @@ class Result:
         return [p for p in self.problems if strict or p.severity == "error"]
 
 
+def _reference_fields(model: type[BaseModel]) -> list[tuple[str, str | None]]:
+    """(field, vocabulary or None for a nested value to walk into), from the model's Ref fields; cached per class."""
+    cached = _REFERENCE_FIELDS.get(model)
+    if cached is None:
+        cached = []
+        for name, info in model.model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            cached.append((name, extra.get("references")))
+        _REFERENCE_FIELDS[model] = cached
+    return cached
+
+
+_REFERENCE_FIELDS: dict[type, list] = {}
+
+
 def _references(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
     """(path, vocabulary, id) for every id a model refers to, read from the model's Ref fields."""
     if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
+        for name, vocabulary in _reference_fields(type(value)):
             child = getattr(value, name)
-            if name == "root":
-                yield from _references(child, path)
-                continue
-            vocabulary = (info.json_schema_extra or {}).get("references") if isinstance(info.json_schema_extra, dict) else None
             if vocabulary:
-                items = child if isinstance(child, list) else [child]
-                for i, item in enumerate(items):
-                    if item is not None:
-                        yield (path + (name, i) if isinstance(child, list) else path + (name,)), vocabulary, item
-            else:
-                yield from _references(child, path + (name,))
+                if isinstance(child, list):
+                    yield from ((path + (name, i), vocabulary, item) for i, item in enumerate(child))
+                elif child is not None:
+                    yield path + (name,), vocabulary, child
+            elif isinstance(child, (BaseModel, list, dict)):
+                yield from _references(child, path if name == "root" else path + (name,))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _references(item, path + (i,))
+            if isinstance(item, (BaseModel, list, dict)):
+                yield from _references(item, path + (i,))
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _references(item, path + (key,))
@@ -232,16 +249,78 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return str(path.absolute().relative_to(root.absolute()))
     except ValueError:
         return str(path)
 
 
-def check_project(root: Path, paths: list[Path] | None = None) -> Result:
-    """Load data/ and cases/ under root (or just `paths`, checked against root's data/) and check all of it."""
+def check_project(root: Path, paths: list[Path] | None = None, keep_cases: bool = True) -> Result:
+    """Load data/ and cases/ under root (or just `paths`, checked against root's data/) and check all of it.
+
+    keep_cases=False (the validate command) skips keeping the case models, so that large corpora can be
+    checked in parallel processes; duplicate ids are still found from the file names."""
+    # Loading makes many small objects that all stay alive; the cyclic GC would rescan them again and again.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_project(root, paths, keep_cases)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_case_file(path: Path, display: str, corpus: Corpus) -> tuple[Document, Case | None]:
+    """Read, validate and check one case file against the loaded vocabularies."""
+    doc = read_document(path, display)
+    if path.suffix != ".yml" or not re.match(ID_PATTERN, path.stem):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "2022-city-short-description"
+        doc.report((), "FZ020", f"the file name must be the case id: lowercase letters, digits and dashes, ending in .yml; rename it to {suggestion}.yml")
+    if doc.data is None:
+        return doc, None
+    check_text(doc)
+    case = validate_model(doc, Case)
+    if case is not None:
+        check_case(doc, case, corpus)
+    doc.data = doc.text = None  # keep results small: they may travel back from a worker process
+    return doc, case
+
+
+_WORKER_CORPUS: Corpus | None = None
+PARALLEL_FROM = 400  # below this many files a process pool costs more than it saves
+
+
+def _worker_init(corpus: Corpus) -> None:
+    global _WORKER_CORPUS
+    _WORKER_CORPUS = corpus
+
+
+def _worker_check(chunk: list[tuple[Path, str]]) -> list[tuple[Document, None]]:
+    gc.disable()
+    results = []
+    for path, display in chunk:
+        doc, case = check_case_file(path, display, _WORKER_CORPUS)
+        results.append((doc, None))  # models are costly to send back; validation needs only the problems
+    return results
+
+
+def _map_cases(items: list[tuple[Path, str]], corpus: Corpus, keep_cases: bool) -> list[tuple[Document, Case | None]]:
+    workers = min(os.cpu_count() or 1, 8)
+    if keep_cases or len(items) < PARALLEL_FROM or workers < 2:
+        return [check_case_file(path, display, corpus) for path, display in items]
+    size = max(50, len(items) // (workers * 4))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(corpus,)) as pool:
+            return [pair for chunk in pool.map(_worker_check, chunks) for pair in chunk]
+    except (OSError, ValueError, RuntimeError):  # no fork or no processes here: do it in this one
+        return [check_case_file(path, display, corpus) for path, display in items]
+
+
+def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool) -> Result:
     corpus = Corpus()
     vocab_docs: dict[str, Document] = {}
-    wanted = {p.resolve() for p in _expand(paths)} if paths else None
+    wanted = {p.absolute() for p in _expand(paths)} if paths else None
     targets = _expand(paths) if paths else []
     vocab_paths = {name: root / "data" / f"{name}.yml" for name in VOCABULARIES}
     for target in targets:  # a data file named on the command line replaces the project's copy
@@ -274,26 +353,19 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
                 problems.append(Problem(_display(extra, root), 1, 1, "FZ020",
                                         f"unknown data file; the vocabularies are: {', '.join(f'{n}.yml' for n in VOCABULARIES)}"))
     case_paths = [t for t in targets if model_for(t)[0] == "case"] if paths else _case_files(root)
+    displays = [_display(path, root) for path in case_paths]
     case_docs = []
-    for path in case_paths:
-        doc = read_document(path, _display(path, root))
+    seen: set[str] = set()
+    for path, (doc, case) in zip(case_paths, _map_cases(list(zip(case_paths, displays)), corpus, keep_cases)):
         case_docs.append(doc)
-        if path.suffix != ".yml" or not re.match(ID_PATTERN, path.stem):
-            suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "2022-city-short-description"
-            doc.report((), "FZ020", f"the file name must be the case id: lowercase letters, digits and dashes, ending in .yml; rename it to {suggestion}.yml")
-        if doc.data is None:
-            continue
-        check_text(doc)
-        case = validate_model(doc, Case)
-        if case is None:
-            continue
-        check_case(doc, case, corpus)
-        if path.stem in corpus.cases:
+        if path.stem in seen:  # the same name in two folders, e.g. cases/ and a folder given on the command line
             doc.report((), "FZ022", f"another file already has the case id `{path.stem}`")
-        elif not doc.problems or all(p.severity == "warning" for p in doc.problems):
+            continue
+        seen.add(path.stem)
+        if case is not None and all(p.severity == "warning" for p in doc.problems):
             corpus.cases[path.stem] = case
             corpus.files[f"case:{path.stem}"] = path
     for doc in list(vocab_docs.values()) + case_docs:
-        if wanted is None or doc.path.resolve() in wanted:
+        if wanted is None or doc.path.absolute() in wanted:
             problems.extend(doc.problems)
     return Result(corpus=corpus, problems=sorted(set(problems)), checked=len(case_docs) + len(vocab_docs))

@@ -18,7 +18,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not path.exists():
             print(f"{path}:1:1: FZ004 no such file or folder", file=sys.stdout)
             return 2
-    result = check_project(root, paths)
+    result = check_project(root, paths, keep_cases=False)
     for problem in result.problems:
         label = "" if problem.severity == "error" else " (warning)"
         print(f"{problem}{label}")

@@ -44,23 +44,46 @@ class Problem:
 
 @dataclass
 class Document:
-    """One file as read: its values, the position of each value, and the problems found so far."""
+    """One file as read: its values, its YAML node tree (for positions) and the problems found so far."""
 
     path: Path
     display: str
     data: Any = None
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
     problems: list[Problem] = field(default_factory=list)
+    _node: Any = None
+
+    @property
+    def node(self) -> Any:
+        """The YAML node tree, composed only when a problem needs a position (rare, so it costs nothing usually)."""
+        if self._node is None and self.text:
+            try:
+                self._node = yaml.compose(self.text, Loader=Loader)
+            except yaml.YAMLError:
+                self.text = ""
+        return self._node
 
     def mark(self, path: Path_, key: bool = False) -> tuple[int, int]:
-        """The position of `path`, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        if key and path in self.key_marks:
-            return self.key_marks[path]
-        while path and path not in self.marks:
-            path = path[:-1]
-        return self.marks.get(path, (1, 1))
+        """The position of `path` (of its key, with key=True), or of its nearest ancestor that has one."""
+        node, found = self.node, (1, 1)
+        for part in path:
+            if node is None:
+                break
+            found = (node.start_mark.line + 1, node.start_mark.column + 1)
+            if isinstance(node, yaml.MappingNode):
+                pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
+                if not pairs:
+                    return found
+                key_node, node = pairs[-1]
+                if key and part == path[-1]:
+                    return (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+            else:
+                return found
+        if node is not None:
+            found = (node.start_mark.line + 1, node.start_mark.column + 1)
+        return found
 
     def report(self, path: Path_, code: str, message: str, key: bool = False) -> None:
         line, col = self.mark(path, key)
@@ -113,10 +136,9 @@ def read_document(path: Path, display: str | None = None) -> Document:
             Problem(doc.display, line, tab.end() - tab.start(), "FZ005", "a tab indents this line; use spaces only")
         )
         return doc
-    if ("&" in text or "*" in text) and _report_anchors(doc, text):
-        return doc
+    doc.text = text
     try:
-        node = yaml.compose(text, Loader=Loader)
+        doc.data = _build(text, doc)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -127,79 +149,108 @@ def read_document(path: Path, display: str | None = None) -> Document:
         if _HALF_QUOTED.search(source_line):
             what += '; a value that starts with a quote must end with it: use “full-width quotes” or quote the whole value'
         doc.problems.append(Problem(doc.display, line, col, "FZ004", f"YAML syntax error: {what}"))
-        return doc
     except yaml.YAMLError as error:  # e.g. control characters the reader refuses
-        doc.report((), "FZ004", f"YAML syntax error: {error}")
-        return doc
-    if node is None:
-        doc.report((), "FZ003", "the file is empty; start from the template in CONTRIBUTING.md")
-        return doc
-    if not isinstance(node, yaml.MappingNode):
-        doc.marks[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        doc.report((), "FZ007", f"the file holds {kind}; it must be a mapping of `key: value` lines")
-        return doc
-    try:
-        doc.data = _build(node, (), doc)
-    except _Refused:
+        doc.problems.append(Problem(doc.display, 1, 1, "FZ004", f"YAML syntax error: {error}"))
+    except _Refused as refused:
+        line, col, code, message = refused.args
+        doc.problems.append(Problem(doc.display, line, col, code, message))
+    if doc.problems:
         doc.data = None
     return doc
 
 
 class _Refused(Exception):
-    pass
-
-
-def _report_anchors(doc: Document, text: str) -> bool:
-    """Anchors and aliases are refused: a crafted file could make them expand exponentially."""
-    try:
-        for event in yaml.parse(text, Loader=Loader):
-            anchor = getattr(event, "anchor", None)
-            if isinstance(event, yaml.AliasEvent) or anchor:
-                mark = event.start_mark
-                what = f"alias *{anchor}" if isinstance(event, yaml.AliasEvent) else f"anchor &{anchor}"
-                doc.problems.append(
-                    Problem(doc.display, mark.line + 1, mark.column + 1, "FZ006",
-                            f"YAML {what} is not allowed; write the value out in full")
-                )
-                return True
-    except yaml.YAMLError:
-        return False  # the syntax error is reported by compose with its position
-    return False
+    """A problem that stops reading the file: (line, col, code, message)."""
 
 
 _constructor = yaml.constructor.SafeConstructor()
+_resolver = yaml.resolver.Resolver()
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MAYBE_NOT_TEXT = set("0123456789-+.~nNtTfFyYoO")  # first letters of YAML's nulls, booleans, numbers, dates
 
 
-def _build(node: yaml.Node, path: Path_, doc: Document) -> Any:
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                doc.marks[path + ("?",)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                doc.report(path + ("?",), "FZ004", "a key must be a plain word, not a list or mapping")
-                raise _Refused
-            key = key_node.value  # the key as written: `no:` stays "no", not False
-            child = path + (key,)
-            doc.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in out:
-                doc.report(child, "FZ008", f"`{key}` appears twice in {where(path)}; keep one", key=True)
-            out[key] = _build(value_node, child, doc)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc) for i, item in enumerate(node.value)]
+def _at(event: yaml.Event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    value, tag = event.value, event.tag
+    if tag is None or tag == "!":
+        if event.style:  # quoted or block text ('"|> ; libyaml gives '' or None for plain)
+            return value
+        if not value:
+            return None
+        if value[0] not in _MAYBE_NOT_TEXT:
+            return value
+        tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR:
+        return value
+    if tag not in _constructor.yaml_constructors or tag in (_MAP, _SEQ):
+        raise _Refused(*_at(event), "FZ004", f"the tag {tag} is not allowed; write plain text")
     try:
-        value = _constructor.construct_object(node)
+        result = _constructor.construct_object(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark))
     except (yaml.constructor.ConstructorError, ValueError, OverflowError) as error:
-        doc.report(path, "FZ004", f"cannot read this value ({getattr(error, 'problem', error)}); write plain text")
-        raise _Refused
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        value = value.isoformat()[:10]  # dates are kept as the text the contributor meant
-    elif isinstance(value, bytes):
-        doc.report(path, "FZ012", "binary values are not allowed; write plain text")
-        raise _Refused
-    return value
+        raise _Refused(*_at(event), "FZ004", f"cannot read {value!r} ({getattr(error, 'problem', error)}); write plain text")
+    if isinstance(result, (datetime.date, datetime.datetime)):
+        return result.isoformat()[:10]  # dates stay the text the contributor meant
+    if isinstance(result, bytes):
+        raise _Refused(*_at(event), "FZ012", "binary values are not allowed; write plain text")
+    return result
+
+
+def _build(text: str, doc: Document) -> Any:
+    """Plain values from libyaml's event stream, in one pass: refuses anchors, aliases and odd tags on the way."""
+    stack: list[list] = []  # frames: [container, pending key (mappings), path]
+    result: Any = None
+    started = False
+    for event in yaml.parse(text, Loader=Loader):
+        kind = type(event)
+        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+            continue
+        if kind is yaml.DocumentStartEvent:
+            if started:
+                raise _Refused(*_at(event), "FZ004", "a second YAML document (---) is not allowed; one file holds one record")
+            started = True
+            continue
+        if kind is yaml.AliasEvent:
+            raise _Refused(*_at(event), "FZ006", f"YAML alias *{event.anchor} is not allowed; write the value out in full")
+        if getattr(event, "anchor", None):
+            raise _Refused(*_at(event), "FZ006", f"YAML anchor &{event.anchor} is not allowed; write the value out in full")
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = stack.pop()[0]
+        elif kind is yaml.ScalarEvent:
+            value = _scalar(event)
+        else:  # a mapping or sequence starts
+            if event.tag not in (None, "!", _MAP, _SEQ):
+                raise _Refused(*_at(event), "FZ004", f"the tag {event.tag} is not allowed")
+            frame = stack[-1] if stack else None
+            if frame is not None and isinstance(frame[0], dict) and frame[1] is None:
+                raise _Refused(*_at(event), "FZ004", "a key must be a plain word, not a list or mapping")
+            path = () if frame is None else frame[2] + ((frame[1],) if isinstance(frame[0], dict) else (len(frame[0]),))
+            if frame is None and kind is not yaml.MappingStartEvent:
+                raise _Refused(*_at(event), "FZ007", "the file holds a list; it must be a mapping of `key: value` lines")
+            stack.append([{} if kind is yaml.MappingStartEvent else [], None, path])
+            continue
+        if not stack:
+            result = value
+            continue
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+        elif frame[1] is None:  # this scalar is a key
+            key = event.value if kind is yaml.ScalarEvent else value  # as written: `no:` stays "no"
+            if key in container:
+                raise _Refused(*_at(event), "FZ008", f"`{key}` appears twice in {where(frame[2])}; keep one")
+            frame[1] = key
+        else:
+            container[frame[1]] = value
+            frame[1] = None
+    if not started or result is None:
+        raise _Refused(1, 1, "FZ003", "the file is empty; start from the template in CONTRIBUTING.md")
+    if not isinstance(result, dict):
+        raise _Refused(1, 1, "FZ007", "the file holds a single value; it must be a mapping of `key: value` lines")
+    return result
 
 
 # ---------------------------------------------------------------- model validation
