@@ -29,6 +29,17 @@ validate: $(STAMP) ## check every case and data file (add STRICT=1 to fail on wa
 schema: $(STAMP) ## regenerate schema/*.schema.json from the model
 	$(BIN)/fanzha schema
 
+site: $(STAMP) ## build the complete static site into site/ (both languages)
+	$(BIN)/fanzha build
+
+serve: $(STAMP) ## generate and serve the Chinese site at http://127.0.0.1:8000, rebuilding on every change
+	$(BIN)/fanzha generate
+	$(BIN)/mkdocs serve -f mkdocs.yml -a 127.0.0.1:8000
+
+serve-en: $(STAMP) ## the same for the English site, at http://127.0.0.1:8001/en/
+	$(BIN)/fanzha generate
+	$(BIN)/mkdocs serve -f mkdocs.en.yml -a 127.0.0.1:8001
+
 test: $(STAMP) system-deps ## run the whole test suite (installs what it needs)
 	$(BIN)/python -m pytest -q
 

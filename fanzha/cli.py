@@ -49,6 +49,26 @@ def cmd_codes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .site import GenerationError, generate
+
+    try:
+        changed = generate(Path.cwd())
+    except GenerationError as error:
+        for problem in error.problems:
+            print(problem)
+        print("the site was not generated: fix the problems above (make validate)", file=sys.stderr)
+        return 1
+    print(f"generated pages: {len(changed)} files changed under build/docs/", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_site
+
+    return build_site(Path.cwd())
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fanzha", description="反诈案例库 · Anti-Scam Casebook tools")
     sub = top.add_subparsers(dest="command", required=True)
@@ -60,6 +80,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="schema")
     p.add_argument("--check", action="store_true", help="only report schema files that are out of date")
     p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("generate", help="write the site's Markdown pages into build/docs/ (both languages)")
+    p.set_defaults(func=cmd_generate)
+    p = sub.add_parser("build", help="generate and build the complete static site into site/")
+    p.set_defaults(func=cmd_build)
     p = sub.add_parser("codes", help="print the table of problem codes (Markdown)")
     p.set_defaults(func=cmd_codes)
     return top

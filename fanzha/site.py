@@ -1,0 +1,252 @@
+"""Generate the site's Markdown from cases/ and data/ through the Jinja templates, one tree per language.
+
+    build/docs/zh/...   Chinese site (served at /)
+    build/docs/en/...   English site (served at /en/)
+
+Only files whose content changed are written and stale files are removed, so `mkdocs serve` rebuilds once
+per edit. Nothing here is committed: the pages are plain Markdown any MkDocs-compatible builder can read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup, escape
+
+from .checks import Corpus, check_project
+from .loader import Problem
+from .model import Case, Text
+
+LANGS = ("zh", "en")
+OTHER = {"zh": "en", "en": "zh"}
+
+
+class GenerationError(Exception):
+    """The corpus has errors: the site is not generated (nothing half-written)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class SiteConfig:
+    site_url: str
+    repo_url: str
+    edit_branch: str = "main"
+
+    @classmethod
+    def read(cls, root: Path) -> "SiteConfig":
+        # mkdocs.yml is the one place for the site's address; read it as plain YAML
+        config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+        return cls(site_url=config["site_url"].rstrip("/") + "/", repo_url=config["repo_url"].rstrip("/"))
+
+    def page_url(self, lang: str, page: str) -> str:
+        """Absolute URL of a generated page such as 'cases/x.md' in a language."""
+        path = "" if page == "index.md" else page[: -len("index.md")] if page.endswith("/index.md") else page[:-3] + "/"
+        return self.site_url + ("en/" if lang == "en" else "") + path
+
+
+# ---------------------------------------------------------------- rendering helpers
+
+
+class Renderer:
+    """Renders one page in one language; remembers texts that fell back to Chinese."""
+
+    def __init__(self, env: jinja2.Environment, lang: str, strings: dict, corpus: Corpus, config: SiteConfig):
+        self.env, self.lang, self.corpus, self.config = env, lang, corpus, config
+        self.strings = {key: value[lang] for key, value in strings.items()}
+        self.missing = 0
+        self.page = "index.md"
+
+    def t(self, text: Text | None) -> str:
+        if text is None:
+            return ""
+        if self.lang == "en" and not text.en:
+            self.missing += 1
+            return text.zh
+        return getattr(text, self.lang)
+
+    def link(self, target: str) -> str:
+        """Relative link from the page being rendered to another generated page ('types/x.md#anchor')."""
+        path, _, anchor = target.partition("#")
+        rel = posixpath.relpath(path, posixpath.dirname(self.page) or ".")
+        return Markup(rel + (f"#{anchor}" if anchor else ""))  # ids only: nothing to escape
+
+    def render(self, template: str, page: str, **context: Any) -> str:
+        self.page, self.missing = page, 0
+        body = self.env.get_template(template).render(
+            t=self.t, link=self.link, s=self.strings, lang=self.lang, corpus=self.corpus, vocab=self.corpus.vocab,
+            config=self.config, page=page, money=self.money, **context,
+        )
+        if self.missing and self.lang == "en":
+            note = '!!! warning "Translation missing"\n    Parts of this page have no English translation yet and are shown in Chinese. [Help translate](' + self.link("contribute.md") + ").\n\n"
+            head, sep, rest = body.partition("\n# ")
+            body = head + sep + rest.replace("\n", "\n\n" + note, 1) if sep else note + body
+        return body
+
+    def money(self, amount: int | None, approximate: bool = False) -> str:
+        if amount is None:
+            return self.strings["not_reported"]
+        if self.lang == "zh":
+            return f"{amount:,} 元{'以上' if approximate else ''}"
+        return f"{'over ' if approximate else ''}¥{amount:,}"
+
+
+def md_escape(value: Any) -> Markup:
+    """Plain text from the data, safe inside Markdown: HTML-escaped and with Markdown's markers neutralised."""
+    text = str(escape(value))
+    for char in "\\`*_[]|#":
+        text = text.replace(char, "\\" + char)
+    return Markup(text.replace("\n", " "))
+
+
+def environment(root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / "templates"),
+        autoescape=True,  # every value from the data is escaped; templates write the Markdown around it
+        finalize=lambda value: md_escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # front matter: MkDocs themes print title and description into HTML unescaped, so escape them here
+    env.filters["tojson_attr"] = lambda value: Markup(json.dumps(str(escape(value)), ensure_ascii=False))
+    env.filters["url"] = lambda value: Markup(escape(value))  # checked http(s) addresses: HTML-escaped only
+    return env
+
+
+# ---------------------------------------------------------------- what the pages show, computed once
+
+
+def case_flags(case: Case) -> list[str]:
+    """Red flags a case shows: listed ones first, then those only named on script lines."""
+    flags = [f.flag for f in case.red_flags]
+    for turn in case.script:
+        flags.extend(f for f in turn.red_flags if f not in flags)
+    return flags
+
+
+@dataclass
+class Index:
+    """Cross-links between cases, types, flags and platforms."""
+
+    cases_by_type: dict[str, list[str]]
+    cases_by_flag: dict[str, list[str]]
+    types_by_flag: dict[str, list[str]]
+    flags_by_count: list[str]
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> "Index":
+        by_type, by_flag, types_by_flag = defaultdict(list), defaultdict(list), defaultdict(list)
+        order = sorted(corpus.cases, key=lambda i: (corpus.cases[i].date or "0000", i), reverse=True)
+        counts: Counter = Counter()
+        for ident in order:
+            case = corpus.cases[ident]
+            by_type[case.scam_type].append(ident)
+            for flag in case_flags(case):
+                by_flag[flag].append(ident)
+                counts[flag] += 1
+        for type_id, scam_type in corpus.vocab["scam_types"].items():
+            for flag in scam_type.red_flags:
+                types_by_flag[flag].append(type_id)
+        flags = sorted(corpus.vocab["red_flags"], key=lambda f: (-counts[f], f))
+        return cls(dict(by_type), dict(by_flag), dict(types_by_flag), flags)
+
+
+def pages(corpus: Corpus) -> dict[str, tuple[str, dict]]:
+    """Every generated page: path -> (template, context)."""
+    index = Index.build(corpus)
+    out: dict[str, tuple[str, dict]] = {
+        "index.md": ("home.md.j2", {"index": index}),
+        "types/index.md": ("types_index.md.j2", {"index": index}),
+        "cases/index.md": ("cases_index.md.j2", {"index": index}),
+        "red-flags.md": ("red_flags.md.j2", {"index": index}),
+        "never-say/index.md": ("never_say_index.md.j2", {}),
+        "about.md": ("about.md.j2", {}),
+    }
+    for ident, scam_type in corpus.vocab["scam_types"].items():
+        out[f"types/{ident}.md"] = ("type.md.j2", {"id": ident, "scam_type": scam_type, "index": index})
+    for ident, case in corpus.cases.items():
+        out[f"cases/{ident}.md"] = ("case.md.j2", {"id": ident, "case": case, "flags": case_flags(case)})
+    for ident, never in corpus.vocab["never_say"].items():
+        out[f"never-say/{ident}.md"] = ("never_say.md.j2", {"id": ident, "never": never, "index": index})
+    return out
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # never a half-written page
+    return True
+
+
+def generate(root: Path, out: Path | None = None) -> list[Path]:
+    """Check the corpus and write both languages' Markdown trees; returns the files that changed."""
+    out = out or root / "build" / "docs"
+    result = check_project(root)
+    errors = result.errors()
+    if errors:
+        raise GenerationError(errors)
+    corpus = result.corpus
+    config = SiteConfig.read(root)
+    env = environment(root)
+    strings = yaml.safe_load((root / "templates" / "strings.yml").read_text(encoding="utf-8"))
+    planned = pages(corpus)
+    changed: list[Path] = []
+    for lang in LANGS:
+        renderer = Renderer(env, lang, strings, corpus, config)
+        tree = out / lang
+        files: dict[Path, str | bytes] = {}
+        for page, (template, context) in planned.items():
+            files[tree / page] = renderer.render(template, page, **context)
+        hand_written = root / "docs" / lang
+        for source in sorted(hand_written.rglob("*")) if hand_written.is_dir() else []:
+            if source.is_file():
+                target = tree / source.relative_to(hand_written)
+                files[target] = source.read_bytes()
+                if source.suffix == ".md":  # hand-written pages get the hotline box under their title too
+                    page = str(source.relative_to(hand_written))
+                    box = renderer.render("hotline.md.j2", page).strip()
+                    text = source.read_text(encoding="utf-8")
+                    files[target] = re.sub(r"^(# .*\n)", lambda m: m.group(1) + "\n" + box + "\n", text, count=1, flags=re.M)
+        shared = root / "docs" / "assets"
+        for source in sorted(shared.rglob("*")) if shared.is_dir() else []:
+            if source.is_file():
+                files[tree / "assets" / source.relative_to(shared)] = source.read_bytes()
+        if lang == "zh":  # one robots.txt at the site's root names both sitemaps
+            files[tree / "robots.txt"] = (
+                f"User-agent: *\nAllow: /\n\nSitemap: {config.site_url}sitemap.xml\nSitemap: {config.site_url}en/sitemap.xml\n"
+            )
+        for path, content in files.items():
+            if write_if_changed(path, content):
+                changed.append(path)
+        for existing in sorted(tree.rglob("*"), reverse=True) if tree.exists() else []:
+            if existing.is_file() and existing not in files:
+                existing.unlink()
+                changed.append(existing)
+            elif existing.is_dir() and not any(existing.iterdir()):
+                existing.rmdir()
+    return changed
+
+
+def clean(root: Path) -> None:
+    shutil.rmtree(root / "build", ignore_errors=True)

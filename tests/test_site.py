@@ -1,0 +1,161 @@
+"""The generated site: facts on pages, escaping, both languages, strict and reproducible builds."""
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+
+from fanzha.build import build_site
+from fanzha.checks import check_project
+from fanzha.model import Case, Text
+from fanzha.site import GenerationError, Renderer, environment, generate, SiteConfig
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+LI_MOU = "2020-wuhan-fake-student-loan-record"
+
+
+def html(path: str) -> str:
+    return (SITE / path).read_text(encoding="utf-8")
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built_site():
+    assert build_site(ROOT) == 0, "the strict build failed"
+    return SITE
+
+
+def test_case_page_shows_loss_source_and_red_flags(built_site):
+    page = html(f"cases/{LI_MOU}/index.html")
+    assert "84,077 元" in page
+    assert "武汉" in page and "洪山" in page  # the source: Wuhan police, Hongshan branch
+    assert 'href="../../red-flags/#safe-account"' in page
+    assert "银监会" in page
+    english = html(f"en/cases/{LI_MOU}/index.html")
+    assert "¥84,077" in english and "Hongshan" in english
+
+
+def test_money_flow_table_lists_each_loan(built_site):
+    page = html(f"cases/{LI_MOU}/index.html")
+    for amount in ("13,488", "15,000", "15,656", "29,998"):
+        assert amount in page
+
+
+def test_type_page_lists_its_cases_and_script(built_site):
+    page = html("types/cancel-baitiao-jintiao/index.html")
+    assert "cases/2022-jilin-campus-loan-cancel/" in page
+    assert "fz-turn fz-scammer" in page
+
+
+def test_never_say_page_links_statements_to_cases(built_site):
+    page = html("never-say/jd-finance/index.html")
+    assert "官方电话核实" in page
+    assert re.search(r'href="\.\./\.\./cases/[a-z0-9-]+/"', page)
+
+
+def test_every_page_has_hotlines_and_right_language(built_site):
+    for lang, folder in (("zh", SITE), ("en", SITE / "en")):
+        pages = [p for p in folder.rglob("index.html") if lang == "en" or "/en/" not in str(p)]
+        assert len(pages) > 10
+        for page in pages:
+            text = page.read_text(encoding="utf-8")
+            assert f'<html lang="{lang}"' in text, page
+            assert "96110" in text and "110" in text, page
+
+
+def test_pages_have_description_and_absolute_twins(built_site):
+    page = html(f"cases/{LI_MOU}/index.html")
+    assert '<meta name="description" content="' in page
+    site_url = SiteConfig.read(ROOT).site_url
+    assert f'href="{site_url}cases/{LI_MOU}/" hreflang="zh"' in page
+    assert f'href="{site_url}en/cases/{LI_MOU}/" hreflang="en"' in page
+    assert f'href="../../en/cases/{LI_MOU}/"' in page  # the language switch, relative so it works offline
+
+
+def test_sitemaps_and_robots(built_site):
+    robots = (SITE / "robots.txt").read_text()
+    assert "sitemap.xml" in robots and "en/sitemap.xml" in robots
+    assert (SITE / "sitemap.xml").exists() and (SITE / "en" / "sitemap.xml").exists()
+
+
+def test_search_indexes_stay_in_their_language(built_site):
+    zh = json.loads((SITE / "search" / "search_index.json").read_text(encoding="utf-8"))
+    en = json.loads((SITE / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert zh["config"]["lang"] == ["zh"] and en["config"]["lang"] == ["en"]
+    assert any("白条" in d["text"] for d in zh["docs"])
+    assert not any(re.search(r"[\u4e00-\u9fff]{4}", d["title"]) for d in en["docs"])
+
+
+def test_no_third_party_addresses_in_pages(built_site):
+    site_url = SiteConfig.read(ROOT).site_url
+    allowed = (site_url, "https://github.com/anti-scam-casebook/")
+    for page in SITE.rglob("*.html"):
+        for url in re.findall(r'(?:src|href)="(https?://[^"]+)"', page.read_text(encoding="utf-8")):
+            assert url.startswith(allowed), (page, url)
+        assert "fonts.googleapis" not in page.read_text(encoding="utf-8")
+
+
+def test_two_builds_are_identical(built_site):
+    first = digest_tree(SITE)
+    assert build_site(ROOT) == 0
+    assert digest_tree(SITE) == first
+
+
+def test_generation_writes_only_what_changed(built_site):
+    assert generate(ROOT) == []
+
+
+def render_case(case: Case, lang="zh") -> str:
+    result = check_project(ROOT)
+    strings = yaml.safe_load((ROOT / "templates" / "strings.yml").read_text(encoding="utf-8"))
+    renderer = Renderer(environment(ROOT), lang, strings, result.corpus, SiteConfig.read(ROOT))
+    return renderer.render("case.md.j2", "cases/x.md", id="x", case=case, flags=[f.flag for f in case.red_flags])
+
+
+EVIL = ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">']
+
+
+@pytest.mark.parametrize("evil", EVIL)
+def test_markup_in_any_field_comes_out_escaped(evil):
+    case = check_project(ROOT).corpus.cases["2022-jilin-campus-loan-cancel"]
+    data = case.model_dump(mode="json")
+
+    def poison(value):
+        if isinstance(value, dict):
+            return {k: (evil + v if k in ("zh", "en") and isinstance(v, str) else poison(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [poison(v) for v in value]
+        return value
+
+    page = markdown.markdown(render_case(Case.model_validate(poison(data))), extensions=["admonition", "attr_list", "md_in_html", "tables"])
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page or "&lt;img" in page
+
+
+def test_missing_translation_is_said_on_the_page():
+    case = check_project(ROOT).corpus.cases["2022-jilin-campus-loan-cancel"]
+    untranslated = case.model_copy(update={"summary": Text(zh="只有中文的摘要")})
+    page = render_case(untranslated, "en")
+    assert "Translation missing" in page and "只有中文的摘要" in page
+    assert "Translation missing" not in render_case(case, "en")
+
+
+def test_broken_corpus_generates_nothing(tmp_path):
+    for name in ("cases", "data", "templates", "docs"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
+    broken = tmp_path / "cases" / "2022-jilin-campus-loan-cancel.yml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("amount_cny: 100000", "amount_cny: 10万余元"), encoding="utf-8")
+    with pytest.raises(GenerationError) as error:
+        generate(tmp_path)
+    assert "FZ013" in str(error.value)
+    assert not (tmp_path / "build").exists()
