@@ -49,7 +49,7 @@ class SiteConfig:
     def read(cls, root: Path) -> "SiteConfig":
         # mkdocs.yml is the one place for the site's address; read it as plain YAML
         config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-        return cls(site_url=config["site_url"].rstrip("/") + "/", repo_url=config["repo_url"].rstrip("/"))
+        return cls(site_url=config["site_url"].rstrip("/") + "/", repo_url=config["extra"]["repository"].rstrip("/"))
 
     def page_url(self, lang: str, page: str) -> str:
         """Absolute URL of a generated page such as 'cases/x.md' in a language."""
