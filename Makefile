@@ -36,7 +36,7 @@ serve: $(STAMP) ## generate and serve the Chinese site at http://127.0.0.1:8000,
 	$(BIN)/fanzha generate
 	$(BIN)/mkdocs serve -f mkdocs.yml -a 127.0.0.1:8000
 
-serve-en: $(STAMP) ## the same for the English site, at http://127.0.0.1:8001/en/
+serve-en: $(STAMP) ## the same for the English site, at http://127.0.0.1:8001/
 	$(BIN)/fanzha generate
 	$(BIN)/mkdocs serve -f mkdocs.en.yml -a 127.0.0.1:8001
 

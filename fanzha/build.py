@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from .site import GenerationError, generate
-
-CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")  # Chinese first: its build empties site/, which holds site/en/
+from .site import ALREADY_GENERATED, GenerationError, generate
 
 
 def build_env(root: Path) -> dict[str, str]:
@@ -33,11 +32,22 @@ def build_site(root: Path) -> int:
         print("the site was not built: fix the problems above (make validate)", file=sys.stderr)
         return 1
     env = build_env(root)
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    for config in CONFIGS:
-        done = subprocess.run([str(mkdocs), "build", "--strict", "--quiet", "-f", config], cwd=root, env=env)
-        if done.returncode:
-            print(f"mkdocs build -f {config} failed", file=sys.stderr)
-            return done.returncode
+    env[ALREADY_GENERATED] = "1"
+    mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+    # The two languages build in parallel: English into build/site-en (the Chinese build empties site/,
+    # which would hold site/en/), then moved into place.
+    english_dir = root / "build" / "site-en"
+    builds = {
+        "mkdocs.yml": subprocess.Popen([mkdocs, "build", "--strict", "--quiet", "-f", "mkdocs.yml"], cwd=root, env=env),
+        "mkdocs.en.yml": subprocess.Popen(
+            [mkdocs, "build", "--strict", "--quiet", "-f", "mkdocs.en.yml", "--site-dir", str(english_dir)], cwd=root, env=env
+        ),
+    }
+    failed = [config for config, process in builds.items() if process.wait() != 0]
+    if failed:
+        print(f"mkdocs build failed for {', '.join(failed)}; the messages above say why", file=sys.stderr)
+        return 1
+    shutil.rmtree(root / "site" / "en", ignore_errors=True)
+    shutil.move(str(english_dir), str(root / "site" / "en"))
     print(f"site built into {root / 'site'}", file=sys.stderr)
     return 0

@@ -5,11 +5,12 @@ builder that ignores hooks): then the language switch lands on the other languag
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from fanzha.site import GenerationError, SiteConfig, generate
+from fanzha.site import ALREADY_GENERATED, GenerationError, SiteConfig, generate
 
 log = logging.getLogger("mkdocs.hooks.fanzha")
 NAMES = {"zh": "中文", "en": "English"}
@@ -31,6 +32,8 @@ def _site(config) -> SiteConfig:
 
 def on_pre_build(config) -> None:
     _SITES.clear()  # mkdocs.yml may have changed while serving
+    if os.environ.get(ALREADY_GENERATED):  # `fanzha build` generated the pages once for both languages
+        return
     try:
         changed = generate(_root(config))
     except GenerationError as error:

@@ -28,6 +28,7 @@ from .loader import Problem
 from .model import Case, Text
 
 LANGS = ("zh", "en")
+ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"  # set by `fanzha build` so the MkDocs hook does not generate again
 OTHER = {"zh": "en", "en": "zh"}
 
 

@@ -22,10 +22,10 @@ from fanzha.checks import check_project  # noqa: E402
 
 def make_project(folder: Path, count: int) -> Path:
     """A copy of the project whose cases/ holds `count` cases cloned from the real ones."""
-    for name in ("data", "schema", "templates", "docs", "overrides"):
+    for name in ("data", "schema", "templates", "docs", "overrides", "fanzha"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, folder / name)
-    for name in ("mkdocs.yml", "mkdocs.en.yml", "jieba_dict.txt"):
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
         if (ROOT / name).exists():
             shutil.copy(ROOT / name, folder / name)
     (folder / "cases").mkdir()
@@ -47,12 +47,44 @@ def bench_validation(count: int) -> None:
           f"{len(errors)} errors; target: under 10 s for 10000 cases -> {'OK' if seconds < 10 or count != 10000 else 'MISSED'}")
 
 
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def bench_site(count: int) -> None:
+    from fanzha.build import build_site
+    from fanzha.site import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_project(Path(tmp), count)
+        start = time.perf_counter()
+        generate(project)
+        generation = time.perf_counter() - start
+        start = time.perf_counter()
+        generate(project)
+        unchanged = time.perf_counter() - start
+        start = time.perf_counter()
+        status = build_site(project)
+        seconds = time.perf_counter() - start
+        site = project / "site"
+        pages = [p for p in site.rglob("index.html")]
+        case_page = next(site.glob("cases/*-copy-00000/index.html"))
+        zh_index = (site / "search" / "search_index.json").stat().st_size
+        en_index = (site / "en" / "search" / "search_index.json").stat().st_size
+        print(f"site: {count} cases x 2 languages, build {'OK' if status == 0 else 'FAILED'}")
+        print(f"  generation {generation:.2f} s (nothing changed: {unchanged:.2f} s); full build incl. both MkDocs builds {seconds:.1f} s")
+        print(f"  {len(pages)} pages, site {folder_size(site) / 1e6:.1f} MB, one case page {case_page.stat().st_size / 1e3:.0f} KB, "
+              f"search index zh {zh_index / 1e6:.2f} MB + en {en_index / 1e6:.2f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=10_000, help="cases for the validation benchmark")
+    parser.add_argument("--site-cases", type=int, default=1_000, help="cases for the site build benchmark")
     args = parser.parse_args()
     print("反诈案例库 benchmark report")
     bench_validation(args.cases)
+    bench_site(args.site_cases)
 
 
 if __name__ == "__main__":
