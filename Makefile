@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps validate schema test serve serve-en site bench clean
+.PHONY: help install system-deps site-deps validate schema test serve serve-en site bench clean
 
 help: ## list every task with one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,8 +20,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the fanzha package with everything it needs
 
-system-deps: ## install Debian packages the tests need (chromium, CJK fonts, poppler) when missing
+system-deps: ## install Debian packages the tests need (chromium, CJK font, poppler, zbar) when missing
 	bash scripts/install-system-deps.sh
+
+site-deps:
+	bash scripts/install-system-deps.sh --site
 
 validate: $(STAMP) ## check every case and data file (add STRICT=1 to fail on warnings)
 	$(BIN)/fanzha validate $(if $(STRICT),--strict)
@@ -29,14 +32,14 @@ validate: $(STAMP) ## check every case and data file (add STRICT=1 to fail on wa
 schema: $(STAMP) ## regenerate schema/*.schema.json from the model
 	$(BIN)/fanzha schema
 
-site: $(STAMP) ## build the complete static site into site/ (both languages)
+site: $(STAMP) site-deps ## build the complete static site into site/ (both languages)
 	$(BIN)/fanzha build
 
-serve: $(STAMP) ## generate and serve the Chinese site at http://127.0.0.1:8000, rebuilding on every change
+serve: $(STAMP) site-deps ## generate and serve the Chinese site at http://127.0.0.1:8000, rebuilding on every change
 	$(BIN)/fanzha generate
 	$(BIN)/mkdocs serve -f mkdocs.yml -a 127.0.0.1:8000
 
-serve-en: $(STAMP) ## the same for the English site, at http://127.0.0.1:8001/
+serve-en: $(STAMP) site-deps ## the same for the English site, at http://127.0.0.1:8001/
 	$(BIN)/fanzha generate
 	$(BIN)/mkdocs serve -f mkdocs.en.yml -a 127.0.0.1:8001
 

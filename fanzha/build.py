@@ -27,9 +27,8 @@ def build_site(root: Path) -> int:
     try:
         generate(root)
     except GenerationError as error:
-        for problem in error.problems:
-            print(problem)
-        print("the site was not built: fix the problems above (make validate)", file=sys.stderr)
+        print(error)
+        print("the site was not built: see the message above", file=sys.stderr)
         return 1
     env = build_env(root)
     env[ALREADY_GENERATED] = "1"

@@ -55,9 +55,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     try:
         changed = generate(Path.cwd())
     except GenerationError as error:
-        for problem in error.problems:
-            print(problem)
-        print("the site was not generated: fix the problems above (make validate)", file=sys.stderr)
+        print(error)
+        print("the site was not generated: see the message above", file=sys.stderr)
         return 1
     print(f"generated pages: {len(changed)} files changed under build/docs/", file=sys.stderr)
     return 0

@@ -23,6 +23,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
+from . import handouts
 from .checks import Corpus, check_project
 from .loader import Problem
 from .model import Case, Text
@@ -33,11 +34,11 @@ OTHER = {"zh": "en", "en": "zh"}
 
 
 class GenerationError(Exception):
-    """The corpus has errors: the site is not generated (nothing half-written)."""
+    """The corpus has errors, or handouts cannot be made: the site is not generated (nothing half-written)."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+    def __init__(self, problems: list[Problem] | str):
+        self.problems = problems if isinstance(problems, list) else []
+        super().__init__(problems if isinstance(problems, str) else "\n".join(str(p) for p in problems))
 
 
 @dataclass
@@ -176,9 +177,10 @@ def pages(corpus: Corpus) -> dict[str, tuple[str, dict]]:
         "red-flags.md": ("red_flags.md.j2", {"index": index}),
         "never-say/index.md": ("never_say_index.md.j2", {}),
         "about.md": ("about.md.j2", {}),
+        "handouts.md": ("handouts.md.j2", {"handouts": handouts.handouts(corpus)}),
     }
     for ident, scam_type in corpus.vocab["scam_types"].items():
-        out[f"types/{ident}.md"] = ("type.md.j2", {"id": ident, "scam_type": scam_type, "index": index})
+        out[f"types/{ident}.md"] = ("type.md.j2", {"id": ident, "scam_type": scam_type, "index": index, "other": OTHER})
     for ident, case in corpus.cases.items():
         out[f"cases/{ident}.md"] = ("case.md.j2", {"id": ident, "case": case, "flags": case_flags(case)})
     for ident, never in corpus.vocab["never_say"].items():
@@ -187,6 +189,21 @@ def pages(corpus: Corpus) -> dict[str, tuple[str, dict]]:
 
 
 # ---------------------------------------------------------------- writing
+
+
+def read_strings(root: Path) -> dict[str, dict[str, str]]:
+    """templates/strings.yml: every label in both languages, or a GenerationError naming the line."""
+    path = root / "templates" / "strings.yml"
+    try:
+        strings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        raise GenerationError(f"templates/strings.yml:{mark.line + 1}:{mark.column + 1}: {error.problem}; "
+                              'quote values that contain commas or question marks: en: "…, …"') from None
+    bad = [key for key, value in (strings or {}).items() if not (isinstance(value, dict) and set(value) == set(LANGS))]
+    if not isinstance(strings, dict) or bad:
+        raise GenerationError(f"templates/strings.yml: every label needs exactly zh and en; check: {', '.join(bad)}")
+    return strings
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -210,15 +227,23 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
     corpus = result.corpus
     config = SiteConfig.read(root)
     env = environment(root)
-    strings = yaml.safe_load((root / "templates" / "strings.yml").read_text(encoding="utf-8"))
+    strings = read_strings(root)
     planned = pages(corpus)
+    renderers = {lang: Renderer(env, lang, strings, corpus, config) for lang in LANGS}
+    try:
+        printed = handouts.make_all(renderers, corpus, Index.build(corpus), config.site_url, root / "templates", out.parent / "handouts")
+    except handouts.HandoutError as error:
+        raise GenerationError(str(error)) from None
     changed: list[Path] = []
     for lang in LANGS:
-        renderer = Renderer(env, lang, strings, corpus, config)
+        renderer = renderers[lang]
         tree = out / lang
         files: dict[Path, str | bytes] = {}
         for page, (template, context) in planned.items():
             files[tree / page] = renderer.render(template, page, **context)
+        # PDFs and previews: all of them under the Chinese site's handouts/, each language's under its own
+        for name, data in (printed["zh"] | printed["en"] if lang == "zh" else printed[lang]).items():
+            files[tree / "handouts" / name] = data
         hand_written = root / "docs" / lang
         for source in sorted(hand_written.rglob("*")) if hand_written.is_dir() else []:
             if source.is_file():

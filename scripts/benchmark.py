@@ -51,6 +51,20 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def bench_handouts() -> None:
+    from fanzha.checks import check_project
+    from fanzha.site import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_project(Path(tmp), len(list((ROOT / "cases").glob("*.yml"))))
+        start = time.perf_counter()
+        generate(project)  # a fresh project: every handout is made
+        seconds = time.perf_counter() - start
+        pdfs = sorted((project / "build" / "docs" / "zh" / "handouts").glob("*.pdf"))
+        largest = max(p.stat().st_size for p in pdfs)
+        print(f"handouts: {len(pdfs)} PDFs (+ previews) made in {seconds:.1f} s with the pages; largest {largest / 1e3:.0f} KB (limit 200 KB)")
+
+
 def bench_site(count: int) -> None:
     from fanzha.build import build_site
     from fanzha.site import generate
@@ -84,6 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     print("反诈案例库 benchmark report")
     bench_validation(args.cases)
+    bench_handouts()
     bench_site(args.site_cases)
 
 

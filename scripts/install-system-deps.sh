@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests and handouts need, only those missing.
+# Install the Debian packages the site's handouts and the tests need, only those missing.
+# `--site` checks only what building the site needs (fonts, Pango), not the test tools.
 set -euo pipefail
 need=()
-command -v chromium >/dev/null || need+=(chromium)
-command -v pdfinfo >/dev/null || need+=(poppler-utils)
-command -v zbarimg >/dev/null || need+=(zbar-tools)
-fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+if [ "${1:-}" != "--site" ]; then
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v pdfinfo >/dev/null || need+=(poppler-utils)
+  command -v zbarimg >/dev/null || need+=(zbar-tools)
+fi
+# handouts: a CJK font that subsets small (WenQuanYi Zen Hei) and Pango for WeasyPrint
+fc-list :lang=zh family 2>/dev/null | grep -q "WenQuanYi Zen Hei" || need+=(fonts-wqy-zenhei)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   echo "Missing system packages: ${need[*]}" >&2

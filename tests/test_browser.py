@@ -125,3 +125,18 @@ def test_phone_screenshots(page, server, name, path):
     target = ARTIFACTS / f"{name}-375.png"
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+def test_printing_a_page_drops_the_site_chrome_and_shows_link_targets(page, server):
+    page.goto(f"{server}/cases/{CASE}/")
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['.md-header', '.md-tabs', '.md-sidebar--primary', '.md-footer', '.md-search', '.fz-edit']
+              .map(s => document.querySelector(s)).filter(Boolean)
+              .map(e => getComputedStyle(e).display)"""
+    )
+    assert hidden and set(hidden) == {"none"}
+    shown = page.evaluate(
+        """() => getComputedStyle(document.querySelector('.md-typeset a[href^="http"]'), '::after').content"""
+    )
+    assert "http" in shown

@@ -12,7 +12,7 @@ import pytest
 from fanzha.build import build_site
 from fanzha.checks import check_project
 from fanzha.model import Case, Text
-from fanzha.site import GenerationError, Renderer, environment, generate, SiteConfig
+from fanzha.site import GenerationError, Renderer, SiteConfig, environment, generate, read_strings
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +110,7 @@ def test_generation_writes_only_what_changed(built_site):
 
 def render_case(case: Case, lang="zh") -> str:
     result = check_project(ROOT)
-    strings = yaml.safe_load((ROOT / "templates" / "strings.yml").read_text(encoding="utf-8"))
+    strings = read_strings(ROOT)
     renderer = Renderer(environment(ROOT), lang, strings, result.corpus, SiteConfig.read(ROOT))
     return renderer.render("case.md.j2", "cases/x.md", id="x", case=case, flags=[f.flag for f in case.red_flags])
 

@@ -1,0 +1,170 @@
+"""One-page A4 handouts (PDF + preview PNG) for printing, made from the same data as the site.
+
+Each handout is rendered from templates/handout.html.j2 to HTML, then to PDF with WeasyPrint
+(a maintained HTML/CSS-to-PDF engine that embeds subsetted fonts), with a QR code from segno
+pointing at the matching page of the site, and a preview image from pypdfium2 (PDFium bindings
+shipped as a wheel: no system tool needed at build time). A PDF is remade only when its HTML
+changed, so live preview stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from .checks import Corpus
+
+GENERAL = "spot-fake-customer-service"
+NEVER_SAY = "jd-finance-never-say"
+NEVER_SAY_PLATFORM = "jd-finance"
+ACTIONS = ["hang-up-and-verify", "verify-through-official-app", "never-share-screen-or-code", "never-transfer-to-strangers"]
+# WenQuanYi Zen Hei first: its TrueType outlines subset to ~70 KB per page, Noto CJK's CFF to ~300 KB
+CJK_FONTS = ("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP")
+
+
+class HandoutError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Handout:
+    name: str  # file stem, e.g. "refund-claim"
+    kind: str  # "type", "general" or "never_say"
+    page: str  # the site page it points to, e.g. "types/refund-claim.md"
+    subject: str | None = None  # scam type id for kind == "type"
+
+    def file(self, lang: str, suffix: str) -> str:
+        return f"{self.name}.{lang}.{suffix}"
+
+
+def handouts(corpus: Corpus) -> list[Handout]:
+    out = [Handout(GENERAL, "general", "index.md")]
+    if NEVER_SAY_PLATFORM in corpus.vocab["never_say"]:
+        out.append(Handout(NEVER_SAY, "never_say", f"never-say/{NEVER_SAY_PLATFORM}.md"))
+    out += [Handout(ident, "type", f"types/{ident}.md", ident) for ident in corpus.vocab["scam_types"]]
+    return out
+
+
+def check_fonts() -> None:
+    """Stop with what to install when no CJK font is there: the PDF would show empty boxes."""
+    try:
+        families = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        families = ""
+    if not any(font in families for font in CJK_FONTS):
+        raise HandoutError(
+            "no Chinese font found for the handouts; install one: sudo apt-get install fonts-wqy-zenhei "
+            "(or fonts-noto-cjk), or run `make system-deps`"
+        )
+
+
+def qr_svg(url: str) -> Markup:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, nl=False)
+    return Markup(buffer.getvalue().decode("utf-8"))
+
+
+def build_date() -> str:
+    stamp = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.datetime.fromtimestamp(int(stamp), datetime.timezone.utc) if stamp else datetime.datetime.now(datetime.timezone.utc)
+    return moment.date().isoformat()
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z\"“])")
+
+
+def first_sentence(text: str) -> str:
+    """A handout has room for one sentence per point; the site shows the rest."""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+
+
+def html_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["first_sentence"] = first_sentence
+    return env
+
+
+def render_html(env: jinja2.Environment, renderer, handout: Handout, index, page_url: str) -> str:
+    """HTML of one handout in the renderer's language (renderer: fanzha.site.Renderer gives t() and strings)."""
+    template = env.get_template("handout.html.j2")
+    renderer.page = handout.page
+    return template.render(
+        h=handout, t=renderer.t, s=renderer.strings, lang=renderer.lang, vocab=renderer.corpus.vocab, corpus=renderer.corpus,
+        index=index, actions=ACTIONS, url=page_url, qr=qr_svg(page_url), date=build_date(), fonts=CJK_FONTS,
+        scam_type=renderer.corpus.vocab["scam_types"].get(handout.subject) if handout.subject else None,
+        never=renderer.corpus.vocab["never_say"].get(NEVER_SAY_PLATFORM), never_platform=NEVER_SAY_PLATFORM,
+        # the general card walks through the stages of the scam type with the most cases
+        main_type=max(renderer.corpus.vocab["scam_types"], key=lambda k: (len(index.cases_by_type.get(k, [])), k)),
+    )
+
+
+def render_pdf(html: str, base: Path) -> bytes:
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=str(base)).render()
+    if len(document.pages) != 1:
+        raise HandoutError(f"the handout needs {len(document.pages)} pages; shorten its texts to fit one A4 page")
+    return document.write_pdf()
+
+
+def render_preview(pdf: bytes, width: int = 420) -> bytes:
+    import pypdfium2
+
+    pdf_doc = pypdfium2.PdfDocument(pdf)
+    try:
+        page = pdf_doc[0]
+        image = page.render(scale=width / page.get_width()).to_pil()
+        buffer = io.BytesIO()
+        image.convert("L").save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+    finally:
+        pdf_doc.close()
+
+
+def make_all(renderers: dict, corpus: Corpus, index, site_url: str, templates: Path, cache: Path) -> dict[str, dict[str, bytes]]:
+    """lang -> {file name: bytes} for every handout's PDF and PNG; reuses files whose HTML is unchanged."""
+    check_fonts()
+    env = html_environment(templates)
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest_path = cache / "manifest.yml"
+    manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    manifest = manifest if isinstance(manifest, dict) else {}
+    out: dict[str, dict[str, bytes]] = {}
+    for lang, renderer in renderers.items():
+        files: dict[str, bytes] = {}
+        for handout in handouts(corpus):
+            page = handout.page
+            path = "" if page == "index.md" else page[:-3] + "/"
+            page_url = site_url + ("en/" if lang == "en" else "") + path
+            html = render_html(env, renderer, handout, index, page_url)
+            digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+            pdf_name, png_name = handout.file(lang, "pdf"), handout.file(lang, "png")
+            cached_pdf, cached_png = cache / pdf_name, cache / png_name
+            if manifest.get(pdf_name) != digest or not cached_pdf.exists() or not cached_png.exists():
+                try:
+                    pdf = render_pdf(html, cache)
+                except HandoutError as error:
+                    raise HandoutError(f"handout {pdf_name}: {error}") from None
+                cached_pdf.write_bytes(pdf)
+                cached_png.write_bytes(render_preview(pdf))
+                manifest[pdf_name] = digest
+            files[pdf_name] = cached_pdf.read_bytes()
+            files[png_name] = cached_png.read_bytes()
+        out[lang] = files
+    manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=True), encoding="utf-8")
+    return out
