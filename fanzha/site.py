@@ -9,6 +9,7 @@ per edit. Nothing here is committed: the pages are plain Markdown any MkDocs-com
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import posixpath
@@ -81,9 +82,7 @@ class Renderer:
 
     def link(self, target: str) -> str:
         """Relative link from the page being rendered to another generated page ('types/x.md#anchor')."""
-        path, _, anchor = target.partition("#")
-        rel = posixpath.relpath(path, posixpath.dirname(self.page) or ".")
-        return Markup(rel + (f"#{anchor}" if anchor else ""))  # ids only: nothing to escape
+        return _relative_link(posixpath.dirname(self.page) or ".", target)
 
     def render(self, template: str, page: str, **context: Any) -> str:
         self.page, self.missing = page, 0
@@ -105,12 +104,18 @@ class Renderer:
         return f"{'over ' if approximate else ''}¥{amount:,}"
 
 
+@functools.lru_cache(maxsize=65536)
+def _relative_link(folder: str, target: str) -> Markup:
+    path, _, anchor = target.partition("#")
+    return Markup(posixpath.relpath(path, folder) + (f"#{anchor}" if anchor else ""))  # ids only: nothing to escape
+
+
+_MARKDOWN_MARKERS = str.maketrans({char: "\\" + char for char in "\\`*_[]|#"} | {"\n": " "})
+
+
 def md_escape(value: Any) -> Markup:
     """Plain text from the data, safe inside Markdown: HTML-escaped and with Markdown's markers neutralised."""
-    text = str(escape(value))
-    for char in "\\`*_[]|#":
-        text = text.replace(char, "\\" + char)
-    return Markup(text.replace("\n", " "))
+    return Markup(str(escape(value)).translate(_MARKDOWN_MARKERS))
 
 
 def environment(root: Path) -> jinja2.Environment:
