@@ -7,10 +7,10 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps site-deps validate schema test serve serve-en site bench clean
+.PHONY: help install system-deps site-deps validate schema test serve serve-en site bench clean new fmt i18n i18n-stamp docs
 
 help: ## list every task with one line each
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,21 @@ validate: $(STAMP) ## check every case and data file (add STRICT=1 to fail on wa
 
 schema: $(STAMP) ## regenerate schema/*.schema.json from the model
 	$(BIN)/fanzha schema
+
+new: $(STAMP) ## start a case file from the template: make new ID=... TYPE=... TITLE=... (asks for what is missing)
+	$(BIN)/fanzha new $(if $(ID),--id '$(ID)') $(if $(TYPE),--type '$(TYPE)') $(if $(TITLE),--title '$(TITLE)') $(if $(SOURCE),--source '$(SOURCE)')
+
+fmt: $(STAMP) ## put case and data files in canonical form, comments kept (CHECK=1 only lists the others)
+	$(BIN)/fanzha fmt $(if $(CHECK),--check)
+
+i18n: $(STAMP) ## list English texts that are missing or outdated, with the translation coverage
+	$(BIN)/fanzha i18n
+
+i18n-stamp: $(STAMP) ## record en_from for every English text that has none yet (after translating)
+	$(BIN)/fanzha i18n --stamp
+
+docs: $(STAMP) ## regenerate the field reference and the code table in CONTRIBUTING.md from the model
+	$(BIN)/fanzha docs
 
 site: $(STAMP) site-deps ## build the complete static site into site/ (both languages)
 	$(BIN)/fanzha build

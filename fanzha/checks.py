@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel
 
+from .canonical import check_key_order, shape_of
 from .loader import Document, Problem, model_for, read_document, validate_model, where
 from .model import ID_PATTERN, VOCABULARIES, Case, Speaker, Outcome, MoneyStepKind
 
@@ -42,9 +43,9 @@ def _luhn(digits: str) -> bool:
 
 
 def _walk(value: Any, path: tuple, strings: list, texts: list) -> None:
-    """Collect every string (path, text) and every bilingual text mapping (path, {zh, en}) of a raw document."""
+    """Collect every string (path, text) and every bilingual text mapping (path, {zh, en, en_from}) of a raw document."""
     if isinstance(value, dict):
-        if "zh" in value and value.keys() <= {"zh", "en"}:
+        if "zh" in value and value.keys() <= {"zh", "en", "en_from"}:
             texts.append((path, value))
         for key, child in value.items():
             if isinstance(child, str):
@@ -281,6 +282,7 @@ def check_case_file(path: Path, display: str, corpus: Corpus) -> tuple[Document,
     case = validate_model(doc, Case)
     if case is not None:
         check_case(doc, case, corpus)
+        check_key_order(doc, Case)
     doc.data = doc.text = None  # keep results small: they may travel back from a worker process
     return doc, case
 
@@ -345,6 +347,7 @@ def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool) -> Re
     for name, doc in vocab_docs.items():
         if name in corpus.files:
             check_vocabulary(doc, name, corpus.vocab[name], corpus)
+            check_key_order(doc, shape_of(model_for(doc.path)[1]))
         if doc.data is not None:
             check_text(doc)
     if root.joinpath("data").is_dir() and not paths:

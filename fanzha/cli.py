@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import schema
+from . import fmt, i18n, reference, scaffold, schema
 from .checks import check_project
-from .codes import CODES
+from .codes import codes_table
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -43,9 +43,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_codes(args: argparse.Namespace) -> int:
-    print("| code | kind | problem | what to do |\n|---|---|---|---|")
-    for code in CODES.values():
-        print(f"| {code.code} | {code.severity} | {code.title} | {code.fix} |")
+    print(codes_table(), end="")
     return 0
 
 
@@ -85,6 +83,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("codes", help="print the table of problem codes (Markdown)")
     p.set_defaults(func=cmd_codes)
+    for volunteer_tool in (scaffold, fmt, i18n, reference):  # new, fmt, i18n, docs
+        volunteer_tool.add_parser(sub)
     return top
 
 

@@ -44,5 +44,12 @@ CODES: dict[str, Code] = {
         Code("FZ035", "error", "HTML in text", "Write plain text; pages escape it."),
         Code("FZ301", "warning", "English text missing", "Add `en:` beside `zh:` (see CONTRIBUTING, translating)."),
         Code("FZ302", "warning", "English text identical to Chinese", "Translate the text into English."),
+        Code("FZ303", "warning", "Keys out of canonical order", "Run `fanzha fmt <file>` (make fmt): it puts keys in the documented order and keeps comments."),
     ]
 }
+
+
+def codes_table() -> str:
+    """The table of problem codes as Markdown (`fanzha codes`, CONTRIBUTING.md)."""
+    rows = [f"| {code.code} | {code.severity} | {code.title} | {code.fix} |" for code in CODES.values()]
+    return "\n".join(["| code | kind | problem | what to do |", "|---|---|---|---|", *rows]) + "\n"

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, RootModel, ValidationError
 
 from .codes import CODES
-from .model import ID_PATTERN, Case, VOCABULARIES, keyed
+from .model import EN_FROM_PATTERN, ID_PATTERN, Case, VOCABULARIES, keyed
 
 MAX_BYTES = 1_000_000
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: about 10x faster, same results
@@ -128,6 +128,15 @@ def read_document(path: Path, display: str | None = None) -> Document:
             Problem(doc.display, line, col, "FZ001", "the file is not UTF-8; save it as UTF-8 and check this line")
         )
         return doc
+    return _parse(doc, text)
+
+
+def read_text(text: str, display: str) -> Document:
+    """A document from text in memory (what `fanzha fmt` is about to write), read exactly as a file would be."""
+    return _parse(Document(path=Path(display), display=display), text)
+
+
+def _parse(doc: Document, text: str) -> Document:
     text = text.replace("\r\n", "\n")
     tab = _LEADING_TAB.search(text)
     if tab:
@@ -247,7 +256,7 @@ def _build(text: str, doc: Document) -> Any:
             container[frame[1]] = value
             frame[1] = None
     if not started or result is None:
-        raise _Refused(1, 1, "FZ003", "the file is empty; start from the template in CONTRIBUTING.md")
+        raise _Refused(1, 1, "FZ003", "the file is empty; start a case with `make new` (it copies templates/case-template.yml)")
     if not isinstance(result, dict):
         raise _Refused(1, 1, "FZ007", "the file holds a single value; it must be a mapping of `key: value` lines")
     return result
@@ -259,6 +268,7 @@ _PATTERN_HINTS = {
     ID_PATTERN: "an id: lowercase letters, digits and single dashes, e.g. `screen-sharing`",
     r"^\d{4}(-\d{2}(-\d{2})?)?$": 'a date in quotes as YYYY, YYYY-MM or YYYY-MM-DD, e.g. "2022-05-15"',
     r"^[0-9+][0-9 -]{2,19}$": "a phone number: digits with optional dashes, e.g. 400-606-5500",
+    EN_FROM_PATTERN: "8 lowercase hex digits written by `fanzha i18n --stamp` (delete the line and run it again)",
 }
 _AMOUNT_KEYS = {"amount_cny", "recovered_cny"}
 _CN_AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(万|千|百)?\s*(余|多)?\s*(元)?\s*(余|多)?\s*$")

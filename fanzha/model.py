@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+EN_FROM_PATTERN = r"^[0-9a-f]{8}$"
 
 Id = Annotated[
     str,
@@ -63,11 +64,20 @@ class Strict(BaseModel):
 
 
 class Text(Strict):
-    """A human-readable text in Chinese (required) and English (a missing English text is a warning)."""
+    """A human-readable text in Chinese (required) and English (a missing English text is a warning).
+
+    `en_from` records which Chinese text the English translates, so that `fanzha i18n` can tell when it is outdated."""
 
     zh: str = Field(min_length=1, description="The text in Simplified Chinese.")
     en: Optional[str] = Field(
         default=None, min_length=1, description="The same text in English, written naturally, not word for word."
+    )
+    en_from: Optional[str] = Field(
+        default=None,
+        pattern=EN_FROM_PATTERN,
+        description="Which Chinese text the English was written from: the first 8 hex digits of the SHA-256 of the "
+        "stripped `zh` text. Written by `fanzha i18n --stamp`; when `zh` changes, `fanzha i18n` reports the English as outdated.",
+        examples=["3f2a9c01"],
     )
 
 
@@ -135,6 +145,8 @@ class Source(Strict):
 
 
 class Stage(Strict):
+    """One step of how a scam type unfolds."""
+
     id: Id = Field(description="Stage id, unique within its scam type.", examples=["impersonate"])
     name: Text = Field(description="Short name of the stage.")
     description: Text = Field(description="What happens in this stage.")
@@ -144,18 +156,18 @@ class Turn(Strict):
     """One line of a scam's script."""
 
     speaker: Speaker = Field(description="scammer, victim or narrator (what happens between the lines).")
-    text: Text = Field(description="What was said or done. Short quotes of scammers may stand as quotes.")
     stage: Optional[Id] = Field(default=None, description="The id of the scam type's stage this turn belongs to.")
+    text: Text = Field(description="What was said or done. Short quotes of scammers may stand as quotes.")
     red_flags: list[Id] = Ref("red_flags", "The red flags this turn shows; required for scammer turns.", default_factory=list)
 
 
 class Script(Strict):
     """A typical script of a scam type, as a source tells it."""
 
-    id: Id
-    title: Text
+    id: Id = Field(description="Script id, unique within its scam type.", examples=["jilin-six-steps"])
+    title: Text = Field(description="A short title for the script.")
     source: Id = Ref("sources", "Where the script comes from.")
-    turns: list[Turn] = Field(min_length=1)
+    turns: list[Turn] = Field(min_length=1, description="The script line by line, in order.")
     why_it_works: list[Text] = Field(default_factory=list, description="Why people fall for it.")
     how_to_spot: list[Text] = Field(default_factory=list, description="How to see through it.")
 
@@ -163,36 +175,36 @@ class Script(Strict):
 class ScamType(Strict):
     """A kind of fake customer-service scam, with its stages and typical scripts."""
 
-    name: Text
-    summary: Text
+    name: Text = Field(description="The scam's name as people know it.")
+    summary: Text = Field(description="How it works, in two or three sentences.")
     stages: list[Stage] = Field(min_length=1, description="How the scam unfolds, in order.")
     red_flags: list[Id] = Ref("red_flags", "Its typical red flags.", default_factory=list)
     advice: list[Id] = Ref("advice", "Official advice that applies.", default_factory=list)
-    typical_scripts: list[Script] = Field(default_factory=list)
-    sources: list[Id] = Ref("sources", min_length=1)
+    sources: list[Id] = Ref("sources", "Where the description comes from.", min_length=1)
+    typical_scripts: list[Script] = Field(default_factory=list, description="Typical scripts as sources tell them.")
 
 
 class Platform(Strict):
     """A platform or institution whose staff scammers pretend to be."""
 
-    name: Text
-    kind: PlatformKind
+    name: Text = Field(description="The platform's name.")
+    kind: PlatformKind = Field(description="What kind of platform or institution it is.")
     official_channels: list[Text] = Field(
         default_factory=list, description="How to reach the real customer service (app menus, websites)."
     )
     official_numbers: list[PhoneNumber] = Field(
         default_factory=list, description="Its real public service numbers as reported (scammers spoof them)."
     )
-    sources: list[Id] = Ref("sources", default_factory=list)
+    sources: list[Id] = Ref("sources", "Where the numbers and channels come from.", default_factory=list)
 
 
 class Channel(Strict):
     """A contact channel or tool scammers use."""
 
-    name: Text
-    kind: ChannelKind
-    description: Text
-    sources: list[Id] = Ref("sources", default_factory=list)
+    name: Text = Field(description="The channel's or tool's name.")
+    kind: ChannelKind = Field(description="What kind of channel it is.")
+    description: Text = Field(description="What it is and how scammers use it.")
+    sources: list[Id] = Ref("sources", "Where it is reported.", default_factory=list)
 
 
 class RedFlag(Strict):
@@ -202,47 +214,49 @@ class RedFlag(Strict):
     phrases: list[Text] = Field(min_length=1, description="What scammers actually say (short quotes).")
     why_false: Text = Field(description="Why it is a lie.")
     what_to_do: Text = Field(description="What to do when you hear it.")
-    sources: list[Id] = Ref("sources", min_length=1)
+    sources: list[Id] = Ref("sources", "Where it is reported.", min_length=1)
 
 
 class Statement(Strict):
     """Something a platform's real customer service will never say."""
 
-    id: Id
+    id: Id = Field(description="Statement id, unique within its platform.", examples=["reads-your-id-number"])
     summary: Text = Field(description="The kind of statement, in one line.")
     phrases: list[Text] = Field(min_length=1, description="Examples of how scammers say it.")
     explanation: Text = Field(description="Why the real service never says it.")
     red_flags: list[Id] = Ref("red_flags", "The red flags this statement is an instance of.", default_factory=list)
-    source: Id = Ref("sources")
+    source: Id = Ref("sources", "Where it is reported.")
 
 
 class Sourced(Strict):
-    text: Text
-    source: Id = Ref("sources")
+    """A text with the source it comes from."""
+
+    text: Text = Field(description="The text.")
+    source: Id = Ref("sources", "Where it comes from.")
 
 
 class NeverSay(Strict):
     """Per platform: what its real customer service will never say, what it would say, how to verify."""
 
-    statements: list[Statement] = Field(min_length=1)
-    real_agent_says: list[Sourced] = Field(default_factory=list)
-    how_to_verify: list[Sourced] = Field(default_factory=list)
+    statements: list[Statement] = Field(min_length=1, description="What its real customer service never says.")
+    real_agent_says: list[Sourced] = Field(default_factory=list, description="What its real customer service does say.")
+    how_to_verify: list[Sourced] = Field(default_factory=list, description="How to check that a contact is genuine.")
 
 
 class Advice(Strict):
     """Official advice, a hotline, or a police "if … it is a scam" rule."""
 
-    kind: AdviceKind
-    text: Text
+    kind: AdviceKind = Field(description="action (what to do), hotline (a number to call) or rule (if … it is a scam).")
+    text: Text = Field(description="The advice, close to how the source gives it.")
     number: Optional[PhoneNumber] = Field(default=None, description="For hotlines: the number to call.")
-    source: Id = Ref("sources")
+    source: Id = Ref("sources", "Where it comes from.")
 
 
 class Fact(Strict):
     """A figure or statement from a source that pages quote (e.g. shares of reported cases)."""
 
-    text: Text
-    source: Id = Ref("sources")
+    text: Text = Field(description="The figure or statement, as the source gives it.")
+    source: Id = Ref("sources", "Where it comes from.")
     contradicts: list[Id] = Ref("facts", "Facts from other sources that disagree; both are shown.", default_factory=list)
 
 
@@ -256,7 +270,7 @@ class Victim(Strict):
         description="How the source names the person: a surname form such as 曹女士, 小张, 施某.",
         examples=[{"zh": "蒋女士", "en": "Ms Jiang"}],
     )
-    gender: Optional[Gender] = None
+    gender: Optional[Gender] = Field(default=None, description="female or male, if reported.")
     age: Optional[int] = Field(default=None, ge=0, le=120, description="Age in years, if reported.")
     occupation: Optional[Text] = Field(default=None, description="Occupation, if reported.")
     student: Optional[bool] = Field(default=None, description="true if reported as a student.")
@@ -269,27 +283,31 @@ class MoneyStep(Strict):
     kind: MoneyStepKind = Field(description="loan, cash_advance or payment (only payments count towards the loss).")
     account: Text = Field(description="From which app or account, e.g. 微粒贷, 手机银行.")
     amount_cny: Optional[Amount] = Field(default=None, description="Amount in yuan; leave out when not reported.")
-    note: Optional[Text] = None
+    note: Optional[Text] = Field(default=None, description="Anything else the source says about this step.")
 
 
 class Loss(Strict):
+    """What the case cost the victim."""
+
     amount_cny: Optional[Amount] = Field(
         default=None, description="Total lost in yuan; leave out when the source does not say."
     )
     approximate: bool = Field(default=False, description="true when the source says 余/多/约 (e.g. 10万余元).")
-    outcome: Outcome
-    recovered_cny: Optional[Amount] = None
+    outcome: Outcome = Field(description="lost, partly_recovered (some money came back) or averted (stopped in time).")
+    recovered_cny: Optional[Amount] = Field(default=None, description="Yuan recovered, if the source says.")
 
 
 class CaseRedFlag(Strict):
-    flag: Id = Ref("red_flags")
+    """A red flag the case shows."""
+
+    flag: Id = Ref("red_flags", "The red flag.")
     note: Optional[Text] = Field(default=None, description="How the flag showed in this case.")
 
 
 class Case(Strict):
     """One reported case. The file name (without .yml) is its id."""
 
-    title: Text
+    title: Text = Field(description="One line: who posed as whom, the story told, the outcome.")
     summary: Text = Field(description="Two or three sentences; used as the page's description.")
     date: Optional[PartialDate] = Field(default=None, description="When it happened, as reported.")
     place: Optional[Text] = Field(default=None, description="Where, as reported (city, district).")
@@ -300,11 +318,11 @@ class Case(Strict):
     spoofed_numbers: list[PhoneNumber] = Field(
         default_factory=list, description="Public numbers the calls showed, as reported (e.g. 95118)."
     )
-    victim: Victim
+    victim: Victim = Field(description="The victim, as the source names them.")
     script: list[Turn] = Field(default_factory=list, description="What was said and done, in order.")
-    money_flow: list[MoneyStep] = Field(default_factory=list)
-    loss: Loss
-    red_flags: list[CaseRedFlag] = Field(default_factory=list)
+    money_flow: list[MoneyStep] = Field(default_factory=list, description="Loans, cash advances and payments, in order.")
+    loss: Loss = Field(description="What was lost, and the outcome.")
+    red_flags: list[CaseRedFlag] = Field(default_factory=list, description="The red flags the case shows.")
     advice: list[Id] = Ref("advice", "Official advice given with the case.", default_factory=list)
 
 
