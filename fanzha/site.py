@@ -24,12 +24,13 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import handouts
+from . import handouts, i18n
 from .checks import Corpus, check_project
 from .loader import Problem
 from .model import Case, Text
 
 LANGS = ("zh", "en")
+COVERAGE_MARKER = "<!-- translation-coverage -->"  # in docs/<lang>/*.md: replaced by the current numbers
 ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"  # set by `fanzha build` so the MkDocs hook does not generate again
 OTHER = {"zh": "en", "en": "zh"}
 
@@ -249,6 +250,10 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
         # PDFs and previews: all of them under the Chinese site's handouts/, each language's under its own
         for name, data in (printed["zh"] | printed["en"] if lang == "zh" else printed[lang]).items():
             files[tree / "handouts" / name] = data
+        counts = i18n.coverage(corpus)
+        coverage_line = renderer.strings["translation_coverage"].format(
+            percent=round(100 * counts["translated"] / max(counts["total"], 1)), **counts
+        )
         hand_written = root / "docs" / lang
         for source in sorted(hand_written.rglob("*")) if hand_written.is_dir() else []:
             if source.is_file():
@@ -258,6 +263,7 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
                     page = str(source.relative_to(hand_written))
                     box = renderer.render("hotline.md.j2", page).strip()
                     text = source.read_text(encoding="utf-8")
+                    text = text.replace(COVERAGE_MARKER, coverage_line)
                     files[target] = re.sub(r"^(# .*\n)", lambda m: m.group(1) + "\n" + box + "\n", text, count=1, flags=re.M)
         shared = root / "docs" / "assets"
         for source in sorted(shared.rglob("*")) if shared.is_dir() else []:

@@ -153,3 +153,12 @@ def test_broken_corpus_generates_nothing(tmp_path):
         generate(tmp_path)
     assert "FZ013" in str(error.value)
     assert not (tmp_path / "build").exists()
+
+
+def test_contribute_page_shows_translation_coverage(built_site):
+    from fanzha.i18n import coverage
+
+    counts = coverage(check_project(ROOT).corpus)
+    page = html("en/contribute/index.html")
+    assert f"{counts['translated']} of {counts['total']} texts have English" in page
+    assert f"{counts['translated']} / {counts['total']}" in html("contribute/index.html")
