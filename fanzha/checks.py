@@ -160,8 +160,8 @@ def _references(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str, str]
             yield from _references(item, path + (key,))
 
 
-def _check_references(doc: Document, record: BaseModel, corpus: Corpus) -> None:
-    for path, vocabulary, ident in _references(record):
+def _check_references(doc: Document, record: BaseModel, corpus: Corpus, base: tuple = ()) -> None:
+    for path, vocabulary, ident in _references(record, base):
         if vocabulary not in corpus.broken and ident not in corpus.vocab[vocabulary]:
             doc.report(path, "FZ021", f"{where(path)} names `{ident}`, which is not in data/{vocabulary}.yml")
 
@@ -216,8 +216,8 @@ def check_case(doc: Document, case: Case, corpus: Corpus) -> None:
 
 def check_vocabulary(doc: Document, name: str, entries: dict[str, BaseModel], corpus: Corpus) -> None:
     for ident, entry in entries.items():
-        _check_references(doc, entry, corpus)
         base = (ident,)
+        _check_references(doc, entry, corpus, base)
         if name == "scam_types":
             stages = [s.id for s in entry.stages]
             _check_unique(doc, base + ("stages",), stages, "stage id")

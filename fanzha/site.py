@@ -15,6 +15,7 @@ import os
 import posixpath
 import re
 import shutil
+import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,10 @@ from .loader import Problem
 from .model import Case, Text
 
 LANGS = ("zh", "en")
+# Entries the templates name directly (hotline box, home page, handouts); everything else is looked up by reference.
+REQUIRED_ENTRIES = {
+    "advice": ["call-96110", "call-110", "anti-fraud-app", *handouts.ACTIONS],
+}
 COVERAGE_MARKER = "<!-- translation-coverage -->"  # in docs/<lang>/*.md: replaced by the current numbers
 ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"  # set by `fanzha build` so the MkDocs hook does not generate again
 OTHER = {"zh": "en", "en": "zh"}
@@ -173,9 +178,8 @@ class Index:
         return cls(dict(by_type), dict(by_flag), dict(types_by_flag), flags)
 
 
-def pages(corpus: Corpus) -> dict[str, tuple[str, dict]]:
+def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
     """Every generated page: path -> (template, context)."""
-    index = Index.build(corpus)
     out: dict[str, tuple[str, dict]] = {
         "index.md": ("home.md.j2", {"index": index}),
         "types/index.md": ("types_index.md.j2", {"index": index}),
@@ -195,6 +199,17 @@ def pages(corpus: Corpus) -> dict[str, tuple[str, dict]]:
 
 
 # ---------------------------------------------------------------- writing
+
+
+def template_position(error: jinja2.TemplateError, template: str) -> str:
+    """templates/<file>:<line> of a template error: syntax errors carry it, others are found in the traceback
+    (Jinja rewrites it so that template lines appear as frames of the .j2 file)."""
+    if getattr(error, "lineno", None):
+        return f"templates/{getattr(error, 'name', None) or template}:{error.lineno}"
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+    if frames:
+        return f"templates/{Path(frames[-1].filename).name}:{frames[-1].lineno}"
+    return f"templates/{template}"
 
 
 def read_strings(root: Path) -> dict[str, dict[str, str]]:
@@ -234,19 +249,29 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
     config = SiteConfig.read(root)
     env = environment(root)
     strings = read_strings(root)
-    planned = pages(corpus)
+    missing = [f"data/{vocabulary}.yml has no entry `{ident}`, which the pages and handouts show; put it back"
+               for vocabulary, ids in REQUIRED_ENTRIES.items() for ident in ids if ident not in corpus.vocab[vocabulary]]
+    if missing:
+        raise GenerationError("\n".join(missing))
+    index = Index.build(corpus)
+    planned = pages(corpus, index)
     renderers = {lang: Renderer(env, lang, strings, corpus, config) for lang in LANGS}
     try:
-        printed = handouts.make_all(renderers, corpus, Index.build(corpus), config.site_url, root / "templates", out.parent / "handouts")
+        printed = handouts.make_all(renderers, corpus, index, config.site_url, root / "templates", out.parent / "handouts")
     except handouts.HandoutError as error:
         raise GenerationError(str(error)) from None
+    except jinja2.TemplateError as error:
+        raise GenerationError(f"{template_position(error, 'handout.html.j2')}: {error.message} (while making the handouts)") from None
     changed: list[Path] = []
     for lang in LANGS:
         renderer = renderers[lang]
         tree = out / lang
         files: dict[Path, str | bytes] = {}
         for page, (template, context) in planned.items():
-            files[tree / page] = renderer.render(template, page, **context)
+            try:
+                files[tree / page] = renderer.render(template, page, **context)
+            except jinja2.TemplateError as error:  # e.g. a template edited by hand; say where, not a traceback
+                raise GenerationError(f"{template_position(error, template)}: {error.message} (while making {lang}/{page})") from None
         # PDFs and previews: all of them under the Chinese site's handouts/, each language's under its own
         for name, data in (printed["zh"] | printed["en"] if lang == "zh" else printed[lang]).items():
             files[tree / "handouts" / name] = data

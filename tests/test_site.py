@@ -162,3 +162,21 @@ def test_contribute_page_shows_translation_coverage(built_site):
     page = html("en/contribute/index.html")
     assert f"{counts['translated']} of {counts['total']} texts have English" in page
     assert f"{counts['translated']} / {counts['total']}" in html("contribute/index.html")
+
+
+def test_entry_the_pages_need_is_named_when_missing(monkeypatch):
+    import fanzha.site as site
+
+    monkeypatch.setitem(site.REQUIRED_ENTRIES, "advice", ["call-96110", "no-such-advice"])
+    with pytest.raises(GenerationError, match="data/advice.yml has no entry `no-such-advice`"):
+        generate(ROOT)
+
+
+def test_a_broken_template_is_named_with_its_line(tmp_path):
+    for name in ("cases", "data", "templates", "docs"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
+    about = tmp_path / "templates" / "about.md.j2"
+    about.write_text(about.read_text(encoding="utf-8") + "\n{{ s.no_such_label }}\n", encoding="utf-8")
+    with pytest.raises(GenerationError, match=r"templates/about\.md\.j2:\d+: .*no_such_label"):
+        generate(tmp_path)

@@ -112,3 +112,17 @@ def test_averted_case_with_a_loss_is_refused(tmp_path, capsys):
     case = tmp_path / "2022-jilin-averted.yml"
     case.write_text(text, encoding="utf-8")
     assert "FZ023 loss.outcome is averted but loss.amount_cny is 100000" in run(capsys, case)[1]
+
+
+def test_reference_in_a_vocabulary_points_at_its_entry(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    text = (ROOT / "data" / "scam_types.yml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    line = next(i for i, l in enumerate(lines) if l.strip() == "- hang-up-and-verify")
+    lines[line] = lines[line].replace("hang-up-and-verify", "hang-up-and-verifi")
+    (data / "scam_types.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, out = run(capsys, data / "scam_types.yml")
+    assert status == 1
+    assert f"scam_types.yml:{line + 1}:" in out and "names `hang-up-and-verifi`" in out
+    assert re.search(r"FZ021 [a-z0-9-]+\.advice\[\d+\] names", out)
