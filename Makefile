@@ -23,7 +23,7 @@ install: $(STAMP) ## create .venv and install the fanzha package with everything
 system-deps: ## install Debian packages the tests need (chromium, CJK font, poppler, zbar) when missing
 	bash scripts/install-system-deps.sh
 
-site-deps:
+site-deps: ## install the Debian packages building the site needs (CJK font, Pango) when missing
 	bash scripts/install-system-deps.sh --site
 
 validate: $(STAMP) ## check every case and data file (add STRICT=1 to fail on warnings)
