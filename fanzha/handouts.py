@@ -136,8 +136,9 @@ def render_preview(pdf: bytes, width: int = 420) -> bytes:
         pdf_doc.close()
 
 
-def make_all(renderers: dict, corpus: Corpus, index, site_url: str, templates: Path, cache: Path) -> dict[str, dict[str, bytes]]:
-    """lang -> {file name: bytes} for every handout's PDF and PNG; reuses files whose HTML is unchanged."""
+def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, cache: Path) -> dict[str, dict[str, bytes]]:
+    """lang -> {file name: bytes} for every handout's PDF and PNG; reuses files whose HTML is unchanged.
+    page_url(lang, page) gives the public address a handout's QR code points to."""
     check_fonts()
     env = html_environment(templates)
     cache.mkdir(parents=True, exist_ok=True)
@@ -148,10 +149,7 @@ def make_all(renderers: dict, corpus: Corpus, index, site_url: str, templates: P
     for lang, renderer in renderers.items():
         files: dict[str, bytes] = {}
         for handout in handouts(corpus):
-            page = handout.page
-            path = "" if page == "index.md" else page[:-3] + "/"
-            page_url = site_url + ("en/" if lang == "en" else "") + path
-            html = render_html(env, renderer, handout, index, page_url)
+            html = render_html(env, renderer, handout, index, page_url(lang, handout.page))
             digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
             pdf_name, png_name = handout.file(lang, "pdf"), handout.file(lang, "png")
             cached_pdf, cached_png = cache / pdf_name, cache / png_name

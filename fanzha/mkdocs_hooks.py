@@ -45,10 +45,9 @@ def on_pre_build(config) -> None:
 def on_page_context(context, page, config, nav):
     lang = config.theme["language"]
     site = _site(config)
-    depth = page.url.count("/")
-    up = "../" * (depth + (1 if lang == "en" else 0))
-    relative = {"zh": up + page.url if lang == "en" else "../" * depth + page.url,
-                "en": "../" * depth + "en/" + page.url if lang == "zh" else "../" * depth + page.url}
+    # From this page up to the Chinese site's root (one more level from /en/), then down to each twin.
+    to_root = "../" * (page.url.count("/") + (1 if lang == "en" else 0))
+    relative = {"zh": to_root + page.url, "en": to_root + "en/" + page.url}
     absolute = {"zh": site.site_url + page.url, "en": site.site_url + "en/" + page.url}
     # read by base.html (absolute hreflang links) and by our partials/alternate.html (relative switch links)
     config.extra["alternate"] = [

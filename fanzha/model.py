@@ -6,7 +6,6 @@ where it helps, `examples` taken from a real case.
 
 from __future__ import annotations
 
-from datetime import date as Date
 from enum import Enum
 from typing import Annotated, Optional
 

@@ -14,7 +14,6 @@ import json
 import os
 import posixpath
 import re
-import shutil
 import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -257,7 +256,7 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
     planned = pages(corpus, index)
     renderers = {lang: Renderer(env, lang, strings, corpus, config) for lang in LANGS}
     try:
-        printed = handouts.make_all(renderers, corpus, index, config.site_url, root / "templates", out.parent / "handouts")
+        printed = handouts.make_all(renderers, corpus, index, config.page_url, root / "templates", out.parent / "handouts")
     except handouts.HandoutError as error:
         raise GenerationError(str(error)) from None
     except jinja2.TemplateError as error:
@@ -309,6 +308,3 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
                 existing.rmdir()
     return changed
 
-
-def clean(root: Path) -> None:
-    shutil.rmtree(root / "build", ignore_errors=True)

@@ -52,7 +52,6 @@ def folder_size(folder: Path) -> int:
 
 
 def bench_handouts() -> None:
-    from fanzha.checks import check_project
     from fanzha.site import generate
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,7 +1,6 @@
 """Printed handouts: one A4 page each, CJK font embedded, key phrases and hotline in the text, a QR code
 that leads to the matching page, small enough to send around."""
 
-import shutil
 import subprocess
 from pathlib import Path
 

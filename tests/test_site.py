@@ -13,7 +13,6 @@ from fanzha.build import build_site
 from fanzha.checks import check_project
 from fanzha.model import Case, Text
 from fanzha.site import GenerationError, Renderer, SiteConfig, environment, generate, read_strings
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
