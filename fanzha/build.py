@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import search
 from .site import ALREADY_GENERATED, GenerationError, generate
 
 
@@ -42,10 +43,22 @@ def build_site(root: Path) -> int:
             [mkdocs, "build", "--strict", "--quiet", "-f", "mkdocs.en.yml", "--site-dir", str(english_dir)], cwd=root, env=env
         ),
     }
-    failed = [config for config, process in builds.items() if process.wait() != 0]
+    # Each language is indexed as soon as its build is done, in parallel with the other build.
+    sites = {"mkdocs.yml": (root / "site", "zh"), "mkdocs.en.yml": (english_dir, "en")}
+    failed, indexing = [], {}
+    for config, process in builds.items():
+        if process.wait() != 0:
+            failed.append(config)
+        else:
+            indexing[config] = search.Indexing(*sites[config])
+    problems = {config: process.finish() for config, process in indexing.items()}
     if failed:
         print(f"mkdocs build failed for {', '.join(failed)}; the messages above say why", file=sys.stderr)
         return 1
+    for config, problem in problems.items():
+        if problem:
+            print(f"search index for {config} not made: {problem}", file=sys.stderr)
+            return 1
     shutil.rmtree(root / "site" / "en", ignore_errors=True)
     shutil.move(str(english_dir), str(root / "site" / "en"))
     print(f"site built into {root / 'site'}", file=sys.stderr)

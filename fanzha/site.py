@@ -24,7 +24,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import handouts, i18n
+from . import handouts, i18n, views
 from .checks import Corpus, check_project
 from .loader import Problem
 from .model import Case, Text
@@ -37,6 +37,17 @@ REQUIRED_ENTRIES = {
 COVERAGE_MARKER = "<!-- translation-coverage -->"  # in docs/<lang>/*.md: replaced by the current numbers
 ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"  # set by `fanzha build` so the MkDocs hook does not generate again
 OTHER = {"zh": "en", "en": "zh"}
+# Pages whose body is HTML handed to Markdown as it is: rendered without Markdown escaping (HTML escaping only).
+HTML_BODY_TEMPLATES = {"case.md.j2"}
+
+
+def page_url(page: str) -> str:
+    """The URL path (directory style, as MkDocs serves it) of a page such as 'cases/x.md': 'cases/x/'."""
+    if page == "index.md":
+        return ""
+    if page.endswith("/index.md"):
+        return page[: -len("index.md")]
+    return page[:-3] + "/"
 
 
 class GenerationError(Exception):
@@ -71,8 +82,11 @@ class SiteConfig:
 class Renderer:
     """Renders one page in one language; remembers texts that fell back to Chinese."""
 
-    def __init__(self, env: jinja2.Environment, lang: str, strings: dict, corpus: Corpus, config: SiteConfig):
+    def __init__(self, env: jinja2.Environment, lang: str, strings: dict, corpus: Corpus, config: SiteConfig,
+                 html_env: jinja2.Environment | None = None):
         self.env, self.lang, self.corpus, self.config = env, lang, corpus, config
+        self.html_env = html_env or env
+        self.vocab = corpus.vocab
         self.strings = {key: value[lang] for key, value in strings.items()}
         self.missing = 0
         self.page = "index.md"
@@ -89,11 +103,24 @@ class Renderer:
         """Relative link from the page being rendered to another generated page ('types/x.md#anchor')."""
         return _relative_link(posixpath.dirname(self.page) or ".", target)
 
+    def href(self, target: str) -> Markup:
+        """Relative URL from the page being rendered to another page ('types/x.md#anchor'), for raw HTML."""
+        return _relative_href(page_url(self.page), target)
+
+    def twin(self) -> str:
+        """Relative URL of this page in the other language (the Chinese site is at /, the English at /en/)."""
+        up = "../" * (page_url(self.page).count("/") + (1 if self.lang == "en" else 0))
+        return up + ("en/" if self.lang == "zh" else "") + page_url(self.page) or "./"
+
     def render(self, template: str, page: str, **context: Any) -> str:
         self.page, self.missing = page, 0
-        body = self.env.get_template(template).render(
-            t=self.t, link=self.link, s=self.strings, lang=self.lang, corpus=self.corpus, vocab=self.corpus.vocab,
-            config=self.config, page=page, money=self.money, **context,
+        view = context.pop("view", None)
+        if view is not None:
+            context["v"] = view(self)
+        env = self.html_env if template in HTML_BODY_TEMPLATES else self.env
+        body = env.get_template(template).render(
+            t=self.t, link=self.link, href=self.href, twin=self.twin, s=self.strings, lang=self.lang, corpus=self.corpus,
+            vocab=self.corpus.vocab, config=self.config, page=page, money=self.money, **context,
         )
         if self.missing and self.lang == "en":
             note = '!!! warning "Translation missing"\n    Parts of this page have no English translation yet and are shown in Chinese. [Help translate](' + self.link("contribute.md") + ").\n\n"
@@ -115,6 +142,13 @@ def _relative_link(folder: str, target: str) -> Markup:
     return Markup(posixpath.relpath(path, folder) + (f"#{anchor}" if anchor else ""))  # ids only: nothing to escape
 
 
+@functools.lru_cache(maxsize=65536)
+def _relative_href(folder: str, target: str) -> Markup:
+    path, _, anchor = target.partition("#")
+    rel = posixpath.relpath(page_url(path) or ".", folder or ".")
+    return Markup(("./" if rel == "." else rel + "/") + (f"#{anchor}" if anchor else ""))
+
+
 _MARKDOWN_MARKERS = str.maketrans({char: "\\" + char for char in "\\`*_[]|#"} | {"\n": " "})
 
 
@@ -123,11 +157,13 @@ def md_escape(value: Any) -> Markup:
     return Markup(str(escape(value)).translate(_MARKDOWN_MARKERS))
 
 
-def environment(root: Path) -> jinja2.Environment:
+def environment(root: Path, markdown: bool = True) -> jinja2.Environment:
+    """Markdown pages: values HTML-escaped and Markdown markers neutralised; HTML bodies: HTML-escaped only."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / "templates"),
         autoescape=True,  # every value from the data is escaped; templates write the Markdown around it
-        finalize=lambda value: md_escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
+        finalize=(lambda value: md_escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value)
+        if markdown else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -191,7 +227,8 @@ def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
     for ident, scam_type in corpus.vocab["scam_types"].items():
         out[f"types/{ident}.md"] = ("type.md.j2", {"id": ident, "scam_type": scam_type, "index": index, "other": OTHER})
     for ident, case in corpus.cases.items():
-        out[f"cases/{ident}.md"] = ("case.md.j2", {"id": ident, "case": case, "flags": case_flags(case)})
+        out[f"cases/{ident}.md"] = ("case.md.j2", {
+            "id": ident, "view": functools.partial(views.case_view, ident, case, case_flags(case))})
     for ident, never in corpus.vocab["never_say"].items():
         out[f"never-say/{ident}.md"] = ("never_say.md.j2", {"id": ident, "never": never, "index": index})
     return out
@@ -254,7 +291,8 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
         raise GenerationError("\n".join(missing))
     index = Index.build(corpus)
     planned = pages(corpus, index)
-    renderers = {lang: Renderer(env, lang, strings, corpus, config) for lang in LANGS}
+    html_env = environment(root, markdown=False)
+    renderers = {lang: Renderer(env, lang, strings, corpus, config, html_env) for lang in LANGS}
     try:
         printed = handouts.make_all(renderers, corpus, index, config.page_url, root / "templates", out.parent / "handouts")
     except handouts.HandoutError as error:
@@ -288,6 +326,9 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
                     box = renderer.render("hotline.md.j2", page).strip()
                     text = source.read_text(encoding="utf-8")
                     text = text.replace(COVERAGE_MARKER, coverage_line)
+                    renderer.page = page
+                    twin = f"twin: {json.dumps(renderer.twin())}\n"
+                    text = text.replace("---\n", "---\n" + twin, 1) if text.startswith("---\n") else f"---\n{twin}---\n\n{text}"
                     files[target] = re.sub(r"^(# .*\n)", lambda m: m.group(1) + "\n" + box + "\n", text, count=1, flags=re.M)
         shared = root / "docs" / "assets"
         for source in sorted(shared.rglob("*")) if shared.is_dir() else []:

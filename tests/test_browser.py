@@ -17,7 +17,28 @@ PHONE = {"width": 375, "height": 667}
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
+MOUNT = "/casebook"  # the path of site_url: the site is served under it, as on GitHub Pages
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site under MOUNT, and its 404 page for anything else, as GitHub Pages does."""
+
+    def translate_path(self, path):
+        if path.split("?")[0] == MOUNT:
+            path = MOUNT + "/"
+        return super().translate_path(path[len(MOUNT):] if path.startswith(MOUNT + "/") else "/__outside__")
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
 
@@ -28,7 +49,7 @@ def server(built_site):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{MOUNT}"
     httpd.shutdown()
 
 

@@ -1,5 +1,6 @@
 """The generated site: facts on pages, escaping, both languages, strict and reproducible builds."""
 
+import functools
 import hashlib
 import json
 import re
@@ -12,6 +13,7 @@ import pytest
 from fanzha.build import build_site
 from fanzha.checks import check_project
 from fanzha.model import Case, Text
+from fanzha import views
 from fanzha.site import GenerationError, Renderer, SiteConfig, environment, generate, read_strings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,13 +67,14 @@ def test_every_page_has_hotlines_and_right_language(built_site):
             assert "96110" in text and "110" in text, page
 
 
-def test_pages_have_description_and_absolute_twins(built_site):
+def test_pages_have_description_and_twin_links(built_site):
     page = html(f"cases/{LI_MOU}/index.html")
     assert '<meta name="description" content="' in page
-    site_url = SiteConfig.read(ROOT).site_url
-    assert f'href="{site_url}cases/{LI_MOU}/" hreflang="zh"' in page
-    assert f'href="{site_url}en/cases/{LI_MOU}/" hreflang="en"' in page
-    assert f'href="../../en/cases/{LI_MOU}/"' in page  # the language switch, relative so it works offline
+    # the language switch links to the twin page, relative so it works offline and under any path
+    assert f'href="../../en/cases/{LI_MOU}/" hreflang="en"' in page
+    assert f'href="../../../cases/{LI_MOU}/" hreflang="zh"' in html(f"en/cases/{LI_MOU}/index.html")
+    # no <link rel=alternate hreflang> in the head: Material's script would fetch each one's sitemap.xml
+    assert not re.search(r'<link rel="alternate"[^>]*hreflang', page)
 
 
 def test_sitemaps_and_robots(built_site):
@@ -81,20 +84,33 @@ def test_sitemaps_and_robots(built_site):
 
 
 def test_search_indexes_stay_in_their_language(built_site):
-    zh = json.loads((SITE / "search" / "search_index.json").read_text(encoding="utf-8"))
-    en = json.loads((SITE / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert zh["config"]["lang"] == ["zh"] and en["config"]["lang"] == ["en"]
-    assert any("白条" in d["text"] for d in zh["docs"])
-    assert not any(re.search(r"[\u4e00-\u9fff]{4}", d["title"]) for d in en["docs"])
+    zh = json.loads((SITE / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    en = json.loads((SITE / "en" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(zh["languages"]) == ["zh"] and list(en["languages"]) == ["en"]
+    pages = len([p for p in SITE.rglob("index.html") if "en" not in p.relative_to(SITE).parts])
+    assert zh["languages"]["zh"]["page_count"] == pages  # every Chinese page, nothing else
+    assert not (SITE / "search").exists() and not (SITE / "en" / "search").exists()  # no whole-site index
+
+
+def test_boilerplate_is_kept_out_of_the_search_index(built_site):
+    page = html(f"cases/{LI_MOU}/index.html")
+    assert "data-pagefind-body" in page
+    for marked in ('class="admonition danger fz-hotline" data-pagefind-ignore="all"', 'data-pagefind-ignore="all" id="sources"'):
+        assert marked in page
 
 
 def test_no_third_party_addresses_in_pages(built_site):
+    """Nothing is loaded from elsewhere; the only outside links are the cited sources, opened without a referrer."""
     site_url = SiteConfig.read(ROOT).site_url
     allowed = (site_url, SiteConfig.read(ROOT).repo_url + "/")
+    cited = {s.url for s in check_project(ROOT).corpus.vocab["sources"].values() if s.url}
     for page in SITE.rglob("*.html"):
-        for url in re.findall(r'(?:src|href)="(https?://[^"]+)"', page.read_text(encoding="utf-8")):
-            assert url.startswith(allowed), (page, url)
-        assert "fonts.googleapis" not in page.read_text(encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
+        assert not re.findall(r'src="(https?://[^"]+)"', text), page
+        for tag, url in re.findall(r'(<a [^>]*href="(https?://[^"]+)"[^>]*>)', text):
+            url = url.replace("&amp;", "&")
+            assert url.startswith(allowed) or (url in cited and 'rel="noopener noreferrer"' in tag), (page, url)
+        assert "fonts.googleapis" not in text
 
 
 def test_two_builds_are_identical(built_site):
@@ -111,7 +127,8 @@ def render_case(case: Case, lang="zh") -> str:
     result = check_project(ROOT)
     strings = read_strings(ROOT)
     renderer = Renderer(environment(ROOT), lang, strings, result.corpus, SiteConfig.read(ROOT))
-    return renderer.render("case.md.j2", "cases/x.md", id="x", case=case, flags=[f.flag for f in case.red_flags])
+    view = functools.partial(views.case_view, "x", case, [f.flag for f in case.red_flags])
+    return renderer.render("case.md.j2", "cases/x.md", id="x", view=view)
 
 
 EVIL = ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">']

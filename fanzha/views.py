@@ -1,0 +1,111 @@
+"""What a page shows, computed in Python and handed to the templates ready to print.
+
+Templates lay out; these functions decide wording, joins, sums and fallbacks, so that the site, the
+statistics and the exports can share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Case, MoneyStepKind
+
+
+@dataclass
+class Link:
+    text: str
+    href: str
+
+
+@dataclass
+class TurnView:
+    speaker: str  # scammer / victim / narrator: also the CSS class
+    label: str
+    text: str
+    flags: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class SourceView:
+    id: str
+    publisher: str
+    title: str
+    date: str
+    url: str | None
+    about: str  # link to the source's entry on the about page
+
+
+def victim_line(case: Case, r: Any) -> str:
+    """曹女士（女，35岁，学生） / Ms Cao (woman, 35 years old, student)."""
+    s, v = r.strings, case.victim
+    bits = []
+    if v.gender:
+        bits.append(s[v.gender.value])
+    if v.age is not None:
+        bits.append(f"{v.age}{s['age_years']}")
+    if v.occupation:
+        bits.append(r.t(v.occupation))
+    if v.student:
+        bits.append(s["student"])
+    if v.education:
+        bits.append(r.t(v.education))
+    details = s["paren_open"] + s["list_sep"].join(bits) + s["paren_close"] if bits else ""
+    return r.t(v.label) + details
+
+
+def flag_link(flag: str, r: Any) -> Link:
+    return Link("⚑ " + r.t(r.vocab["red_flags"][flag].name), r.href("red-flags.md#" + flag))
+
+
+def source_view(ident: str, r: Any) -> SourceView:
+    src = r.vocab["sources"][ident]
+    return SourceView(ident, r.t(src.publisher), r.t(src.title), src.date or "", src.url, r.href("about.md#" + ident))
+
+
+def case_view(ident: str, case: Case, flags: list[str], r: Any) -> dict[str, Any]:
+    s, vocab = r.strings, r.vocab
+    scam_type = Link(r.t(vocab["scam_types"][case.scam_type].name), r.href(f"types/{case.scam_type}.md"))
+    platforms = [Link(r.t(vocab["platforms"][p].name), r.href(f"never-say/{p}.md") if p in vocab["never_say"] else "")
+                 for p in case.platforms]
+    rows: list[tuple[str, Any]] = [
+        (s["victim"], victim_line(case, r)),
+        (s["when"], case.date or s["not_reported"]),
+        (s["where"], r.t(case.place) if case.place else s["not_reported"]),
+        (s["scam_type"], [scam_type]),
+        (s["impersonated"], platforms or s["not_reported"]),
+        (s["channels"], s["list_sep"].join(r.t(vocab["channels"][c].name) for c in case.channels) or s["not_reported"]),
+    ]
+    if case.spoofed_numbers:
+        rows.append((s["spoofed_numbers"], s["list_sep"].join(case.spoofed_numbers)))
+    loss = r.money(case.loss.amount_cny, case.loss.approximate)
+    rows += [(s["loss"], loss), (s["outcome"], s["outcome_" + case.loss.outcome.value])]
+    turns = [
+        TurnView(t.speaker.value, s["speaker_" + t.speaker.value], r.t(t.text), [flag_link(f, r) for f in t.red_flags])
+        for t in case.script
+    ]
+    money = [
+        {"step": f"{i}. {s['kind_' + step.kind.value]}", "account": r.t(step.account),
+         "note": r.t(step.note), "amount": r.money(step.amount_cny)}
+        for i, step in enumerate(case.money_flow, 1)
+    ]
+    known = sum(step.amount_cny or 0 for step in case.money_flow if step.kind == MoneyStepKind.payment)
+    notes = {f.flag: f.note for f in case.red_flags}
+    flag_items = [(flag_link(f, r), r.t(notes.get(f))) for f in flags]
+    advice = []
+    for a in case.advice:
+        entry = vocab["advice"][a]
+        advice.append({"text": r.t(entry.text), "number": entry.number, "source": source_view(entry.source, r)})
+    return {
+        "title": r.t(case.title),
+        "summary": r.t(case.summary),
+        "rows": rows,
+        "turns": turns,
+        "money": money,
+        "known_payments": r.money(known or None),
+        "reported_loss": loss,
+        "flags": flag_items,
+        "advice": advice,
+        "sources": [source_view(src, r) for src in case.sources],
+        "edit_url": f"{r.config.repo_url}/edit/{r.config.edit_branch}/cases/{ident}.yml",
+    }
