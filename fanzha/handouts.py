@@ -85,9 +85,19 @@ def build_date() -> str:
 _SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
+_CLAUSE_END = re.compile(r"[；;，,：:]")
+MAX_POINT = {"cjk": 70, "latin": 160}  # characters of one printed point: two lines on the card
+
+
 def first_sentence(text: str) -> str:
-    """A handout has room for one sentence per point; the site shows the rest."""
-    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+    """A handout has room for one short sentence per point; the site shows the rest. A long first sentence is
+    cut after its last clause that fits, so no volunteer's long text pushes the card onto a second page."""
+    sentence = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+    limit = MAX_POINT["cjk" if re.search(r"[\u3400-\u9fff]", sentence) else "latin"]
+    if len(sentence) <= limit:
+        return sentence
+    cuts = [m.start() for m in _CLAUSE_END.finditer(sentence) if m.start() <= limit]
+    return sentence[: cuts[-1] if cuts else limit].rstrip() + "…"
 
 
 def html_environment(templates: Path) -> jinja2.Environment:
@@ -99,17 +109,37 @@ def html_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
+MAX_SOURCES = 3  # a card names at most this many publishers; the page its QR code opens lists them all
+
+
+def card_sources(vocab: dict, handout: Handout, index, main_type: str) -> tuple[list[str], int]:
+    """The sources behind what a card prints (its stages, warning signs and advice), and how many more there are."""
+    if handout.kind == "never_say":
+        ids = [st.source for st in vocab["never_say"][NEVER_SAY_PLATFORM].statements[:4]]
+    else:
+        type_id = handout.subject if handout.kind == "type" else main_type
+        flags = vocab["scam_types"][type_id].red_flags[:4] if handout.kind == "type" else index.flags_by_count[:4]
+        ids = list(vocab["scam_types"][type_id].sources)
+        for flag in flags:
+            ids += vocab["red_flags"][flag].sources
+        ids += [vocab["advice"][a].source for a in ACTIONS]
+    unique = list(dict.fromkeys(ids))
+    return unique[:MAX_SOURCES], max(0, len(unique) - MAX_SOURCES)
+
+
 def render_html(env: jinja2.Environment, renderer, handout: Handout, index, page_url: str) -> str:
     """HTML of one handout in the renderer's language (renderer: fanzha.site.Renderer gives t() and strings)."""
     template = env.get_template("handout.html.j2")
     renderer.page = handout.page
-    return template.render(
+    vocab = renderer.corpus.vocab
+    main_type = max(vocab["scam_types"], key=lambda k: (len(index.cases_by_type.get(k, [])), k))
+    source_ids, more_sources = card_sources(vocab, handout, index, main_type)
+    return template.render(source_ids=source_ids, more_sources=more_sources,
         h=handout, t=renderer.t, s=renderer.strings, lang=renderer.lang, vocab=renderer.corpus.vocab, corpus=renderer.corpus,
         index=index, actions=ACTIONS, url=page_url, qr=qr_svg(page_url), date=build_date(), fonts=CJK_FONTS,
         scam_type=renderer.corpus.vocab["scam_types"].get(handout.subject) if handout.subject else None,
         never=renderer.corpus.vocab["never_say"].get(NEVER_SAY_PLATFORM), never_platform=NEVER_SAY_PLATFORM,
-        # the general card walks through the stages of the scam type with the most cases
-        main_type=max(renderer.corpus.vocab["scam_types"], key=lambda k: (len(index.cases_by_type.get(k, [])), k)),
+        main_type=main_type,  # the general card walks through the stages of the scam type with the most cases
     )
 
 
