@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps site-deps validate schema test serve serve-en site bench clean new fmt i18n i18n-stamp docs
+.PHONY: help install system-deps site-deps validate schema test serve serve-en site bench clean new fmt i18n i18n-stamp docs copycheck
 
 help: ## list every task with one line each
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ i18n: $(STAMP) ## list English texts that are missing or outdated, with the tran
 
 i18n-stamp: $(STAMP) ## record en_from for every English text that has none yet (after translating)
 	$(BIN)/fanzha i18n --stamp
+
+copycheck: $(STAMP) ## list texts that share 20+ characters with a saved source article: make copycheck ARTICLE=article.txt [FILES=cases/x.yml]
+	@test -n '$(ARTICLE)' || { echo "usage: make copycheck ARTICLE=path/to/article.txt [FILES='cases/x.yml data/advice.yml']"; exit 2; }
+	$(BIN)/fanzha copycheck '$(ARTICLE)' $(FILES)
 
 docs: $(STAMP) ## regenerate the field reference and the code table in CONTRIBUTING.md from the model
 	$(BIN)/fanzha docs

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from .canonical import check_key_order, shape_of
 from .loader import Document, Problem, model_for, read_document, validate_model, where
-from .model import ID_PATTERN, VOCABULARIES, Case, Speaker, Outcome, MoneyStepKind
+from .model import ID_PATTERN, VOCABULARIES, Case, Speaker, Outcome, MoneyStepKind, SourceKind
 
 # ---------------------------------------------------------------- text checks (on raw values)
 
@@ -181,11 +181,30 @@ def _check_turns(doc: Document, path: tuple, turns: list, stages: set[str] | Non
                        f"{where(path + (i, 'stage'))} names stage `{turn.stage}`; the scam type's stages are: {', '.join(sorted(stages))}")
 
 
+def _editorial(corpus: Corpus) -> set[str]:
+    return {ident for ident, source in corpus.vocab["sources"].items() if source.kind == SourceKind.editorial}
+
+
+def _check_cited(doc: Document, path: tuple, cited: list[str] | str, editorial: set[str], what: str, alone: bool = False) -> None:
+    """FZ026: `what` must rest on published reports; with alone=True the casebook's own advice may stand, but only by itself."""
+    items = [cited] if isinstance(cited, str) else cited
+    for i, ident in enumerate(items):
+        if ident not in editorial:
+            continue
+        where_ = path if isinstance(cited, str) else path + (i,)
+        if not alone:
+            doc.report(where_, "FZ026", f"{where(where_)} cites `{ident}`, the casebook's own advice; {what} must rest on a published report")
+        elif len(items) > 1:
+            doc.report(where_, "FZ026", f"{where(where_)} lists `{ident}` (the casebook's own advice) beside reports; "
+                       "cite either the reports the text comes from or, for our own advice, the editorial source alone")
+
+
 _VICTIM_LABEL = re.compile(r"^(?:[\u4e00-\u9fff]{1,2}(?:女士|先生|某|某某|同学|小姐|阿姨|大爷|老师|师傅)|[小老阿][\u4e00-\u9fff])$")
 
 
 def check_case(doc: Document, case: Case, corpus: Corpus) -> None:
     _check_references(doc, case, corpus)
+    _check_cited(doc, ("sources",), case.sources, _editorial(corpus), "a case")
     scam_type = corpus.vocab["scam_types"].get(case.scam_type)
     if scam_type is not None:
         _check_turns(doc, ("script",), case.script, {s.id for s in scam_type.stages})
@@ -215,19 +234,35 @@ def check_case(doc: Document, case: Case, corpus: Corpus) -> None:
 
 
 def check_vocabulary(doc: Document, name: str, entries: dict[str, BaseModel], corpus: Corpus) -> None:
+    editorial = _editorial(corpus)
     for ident, entry in entries.items():
         base = (ident,)
         _check_references(doc, entry, corpus, base)
+        if name == "facts":
+            _check_cited(doc, base + ("source",), entry.source, editorial, "a fact")
+        elif name == "red_flags":
+            _check_cited(doc, base + ("sources",), entry.sources, editorial, "what scammers say")
+            _check_cited(doc, base + ("why_false_sources",), entry.why_false_sources, editorial, "", alone=True)
+            _check_cited(doc, base + ("what_to_do_sources",), entry.what_to_do_sources, editorial, "", alone=True)
+        elif name in ("channels", "platforms"):
+            numbers = name == "platforms" and (entry.official_numbers or entry.spoofed_numbers)
+            _check_cited(doc, base + ("sources",), entry.sources, editorial, "a platform's phone numbers", alone=not numbers)
         if name == "scam_types":
+            _check_cited(doc, base + ("sources",), entry.sources, editorial, "a scam type")
             stages = [s.id for s in entry.stages]
             _check_unique(doc, base + ("stages",), stages, "stage id")
             _check_unique(doc, base + ("typical_scripts",), [s.id for s in entry.typical_scripts], "script id")
             for j, script in enumerate(entry.typical_scripts):
                 _check_turns(doc, base + ("typical_scripts", j, "turns"), script.turns, set(stages))
+                _check_cited(doc, base + ("typical_scripts", j, "source"), script.source, editorial, "a script")
         elif name == "never_say":
             if ident not in corpus.vocab["platforms"]:
                 doc.report(base, "FZ021", f"`{ident}` is not a platform in data/platforms.yml", key=True)
             _check_unique(doc, base + ("statements",), [s.id for s in entry.statements], "statement id")
+            for j, statement in enumerate(entry.statements):
+                _check_cited(doc, base + ("statements", j, "source"), statement.source, editorial, "what a platform never says")
+            for j, item in enumerate(entry.real_agent_says):
+                _check_cited(doc, base + ("real_agent_says", j, "source"), item.source, editorial, "what a real agent says")
 
 
 # ---------------------------------------------------------------- the whole project

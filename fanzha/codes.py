@@ -36,6 +36,9 @@ CODES: dict[str, Code] = {
         Code("FZ023", "error", "Money flow contradicts the loss", "Make the payments add up to loss.amount_cny, or mark the loss approximate."),
         Code("FZ024", "error", "Scammer turn without red flag", "Name the red flag(s) this line shows in `red_flags`."),
         Code("FZ025", "error", "Victim named too precisely", "Use the surname form the source uses: 曹女士, 小张, 施某."),
+        Code("FZ026", "error", "Editorial source where a report is needed",
+             "Cite the published report the text comes from. The casebook's own advice (an editorial source) stands alone, "
+             "and only on advice, red flags' why_false/what_to_do, how_to_verify and channels."),
         Code("FZ030", "error", "Resident ID number in text", "Remove it: never publish ID numbers."),
         Code("FZ031", "error", "Bank card number in text", "Remove it: never publish card numbers."),
         Code("FZ032", "error", "Mobile number in text", "Remove it: never publish personal phone numbers."),

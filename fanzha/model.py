@@ -124,6 +124,11 @@ class PlatformKind(str, Enum):
     courier = "courier"
 
 
+class SourceKind(str, Enum):
+    report = "report"  # a published article: police, platform, newspaper
+    editorial = "editorial"  # the casebook's own advice: pages label it, it never backs a reported fact
+
+
 class AdviceKind(str, Enum):
     action = "action"
     hotline = "hotline"
@@ -134,11 +139,20 @@ class AdviceKind(str, Enum):
 
 
 class Source(Strict):
-    """A published article that facts on the site come from."""
+    """A published article that facts on the site come from, or (kind editorial) the casebook's own advice."""
 
+    kind: SourceKind = Field(
+        default=SourceKind.report,
+        description="report (a published article; the default) or editorial (the casebook's own general advice, "
+        "shown on pages as 本站建议，非引自报道 / Casebook advice, not from a cited report). An editorial source "
+        "never backs a case, a fact, a script or a platform's numbers, and is never listed beside reports.",
+    )
     publisher: Text = Field(description="Who published it (police unit, company, newspaper).")
     title: Text = Field(description="The article's title; `zh` as published, `en` a translation.")
     date: Optional[PartialDate] = Field(default=None, description="Publication date, if the source gives one.")
+    repost: bool = Field(
+        default=False, description="true when the copy we have is a repost and `date` is the repost's date, not the original's."
+    )
     url: Optional[str] = Field(default=None, description="Web address (http or https), when known.")
     note: Optional[Text] = Field(default=None, description="Anything a reader should know about the source.")
 
@@ -167,8 +181,15 @@ class Script(Strict):
     title: Text = Field(description="A short title for the script.")
     source: Id = Ref("sources", "Where the script comes from.")
     turns: list[Turn] = Field(min_length=1, description="The script line by line, in order.")
-    why_it_works: list[Text] = Field(default_factory=list, description="Why people fall for it.")
-    how_to_spot: list[Text] = Field(default_factory=list, description="How to see through it.")
+    why_it_works: list[Text] = Field(default_factory=list, description="Why people fall for it, as the source explains it.")
+    how_to_spot: list[Text] = Field(default_factory=list, description="How to see through it, as the source says.")
+    facts: list[Id] = Ref(
+        "facts", "Facts this script's texts restate; when another source disputes one (`contradicts`), the page shows both.",
+        default_factory=list,
+    )
+    note: Optional[Text] = Field(
+        default=None, description="What a reader should know about how the source tells it, e.g. where it contradicts itself."
+    )
 
 
 class ScamType(Strict):
@@ -192,9 +213,15 @@ class Platform(Strict):
         default_factory=list, description="How to reach the real customer service (app menus, websites)."
     )
     official_numbers: list[PhoneNumber] = Field(
-        default_factory=list, description="Its real public service numbers as reported (scammers spoof them)."
+        default_factory=list,
+        description="Its real public service numbers, only when a cited source names them as official. Pages add that "
+        "caller ID can be faked: a number on the screen never proves a call is genuine.",
     )
-    sources: list[Id] = Ref("sources", "Where the numbers and channels come from.", default_factory=list)
+    spoofed_numbers: list[PhoneNumber] = Field(
+        default_factory=list,
+        description="Numbers that scam calls posing as it showed on victims' phones, as a cited source reports them.",
+    )
+    sources: list[Id] = Ref("sources", "Where its channels and numbers come from.", min_length=1)
 
 
 class Channel(Strict):
@@ -203,7 +230,7 @@ class Channel(Strict):
     name: Text = Field(description="The channel's or tool's name.")
     kind: ChannelKind = Field(description="What kind of channel it is.")
     description: Text = Field(description="What it is and how scammers use it.")
-    sources: list[Id] = Ref("sources", "Where it is reported.", default_factory=list)
+    sources: list[Id] = Ref("sources", "Where it is reported.", min_length=1)
 
 
 class RedFlag(Strict):
@@ -211,9 +238,15 @@ class RedFlag(Strict):
 
     name: Text = Field(description="Short name of the warning sign.")
     phrases: list[Text] = Field(min_length=1, description="What scammers actually say (short quotes).")
-    why_false: Text = Field(description="Why it is a lie.")
+    why_false: Text = Field(description="Why it is a lie, as the sources in `why_false_sources` say it.")
+    why_false_sources: list[Id] = Ref("sources", "Where `why_false` comes from (the editorial source for the casebook's own reasoning).", min_length=1)
     what_to_do: Text = Field(description="What to do when you hear it.")
-    sources: list[Id] = Ref("sources", "Where it is reported.", min_length=1)
+    what_to_do_sources: list[Id] = Ref("sources", "Where `what_to_do` comes from (the editorial source for the casebook's own advice).", min_length=1)
+    sources: list[Id] = Ref("sources", "Where the phrases are reported.", min_length=1)
+    facts: list[Id] = Ref(
+        "facts", "Facts its texts restate; when another source disputes one (`contradicts`), the page shows both.",
+        default_factory=list,
+    )
 
 
 class Statement(Strict):
@@ -225,6 +258,10 @@ class Statement(Strict):
     explanation: Text = Field(description="Why the real service never says it.")
     red_flags: list[Id] = Ref("red_flags", "The red flags this statement is an instance of.", default_factory=list)
     source: Id = Ref("sources", "Where it is reported.")
+    facts: list[Id] = Ref(
+        "facts", "Facts it restates; when another source disputes one (`contradicts`), the page shows both.",
+        default_factory=list,
+    )
 
 
 class Sourced(Strict):
@@ -232,6 +269,10 @@ class Sourced(Strict):
 
     text: Text = Field(description="The text.")
     source: Id = Ref("sources", "Where it comes from.")
+    facts: list[Id] = Ref(
+        "facts", "Facts it restates; when another source disputes one (`contradicts`), the page shows both.",
+        default_factory=list,
+    )
 
 
 class NeverSay(Strict):
@@ -243,12 +284,16 @@ class NeverSay(Strict):
 
 
 class Advice(Strict):
-    """Official advice, a hotline, or a police "if … it is a scam" rule."""
+    """Official advice, a hotline, or a police "if … it is a scam" rule; or the casebook's own advice (editorial source)."""
 
     kind: AdviceKind = Field(description="action (what to do), hotline (a number to call) or rule (if … it is a scam).")
-    text: Text = Field(description="The advice, close to how the source gives it.")
+    text: Text = Field(description="The advice in our own words, saying what the source says (check with `fanzha copycheck`).")
     number: Optional[PhoneNumber] = Field(default=None, description="For hotlines: the number to call.")
-    source: Id = Ref("sources", "Where it comes from.")
+    source: Id = Ref("sources", "Where it comes from; the editorial source for the casebook's own advice.")
+    facts: list[Id] = Ref(
+        "facts", "Facts it restates; when another source disputes one (`contradicts`), the page shows both.",
+        default_factory=list,
+    )
 
 
 class Fact(Strict):
@@ -312,7 +357,10 @@ class Case(Strict):
     place: Optional[Text] = Field(default=None, description="Where, as reported (city, district).")
     sources: list[Id] = Ref("sources", "Where the case is reported.", min_length=1)
     scam_type: Id = Ref("scam_types", "The kind of scam.")
-    platforms: list[Id] = Ref("platforms", "Platforms impersonated.", default_factory=list)
+    platforms: list[Id] = Ref(
+        "platforms", "Platforms impersonated, or whose services the scam used (支付宝 when the victim drew 备用金).",
+        default_factory=list,
+    )
     channels: list[Id] = Ref("channels", "Contact channels and tools used.", default_factory=list)
     spoofed_numbers: list[PhoneNumber] = Field(
         default_factory=list, description="Public numbers the calls showed, as reported (e.g. 95118)."

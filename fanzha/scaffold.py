@@ -122,7 +122,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise Refused(f"{', '.join(missing)} missing (and stdin is not a terminal, so nothing can be asked); e.g. "
                           f"fanzha new --id {EXAMPLE_ID} --type cancel-baitiao-jintiao --title \"标题\"")
         types = _vocabulary(root, "scam_types")
-        sources = _vocabulary(root, "sources")
+        sources = {ident: entry for ident, entry in _vocabulary(root, "sources").items()  # a case rests on reports only
+                   if not (isinstance(entry, dict) and entry.get("kind") == "editorial")}
         if sys.stdin.isatty() and args.type is None:
             print("骗局类型 / scam types:", file=sys.stderr)
             for ident, entry in types.items():

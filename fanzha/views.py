@@ -60,7 +60,21 @@ def flag_link(flag: str, r: Any) -> Link:
 
 def source_view(ident: str, r: Any) -> SourceView:
     src = r.vocab["sources"][ident]
-    return SourceView(ident, r.t(src.publisher), r.t(src.title), src.date or "", src.url, r.href("about.md#" + ident))
+    s = r.strings
+    publisher = s["editorial_label"] if src.kind.value == "editorial" else r.t(src.publisher)
+    date = (src.date or "") + (s["paren_open"] + s["repost_date"] + s["paren_close"] if src.date and src.repost else "")
+    return SourceView(ident, publisher, r.t(src.title), date, src.url, r.href("about.md#" + ident))
+
+
+def disputes(fact_ids: list[str], r: Any) -> list[dict[str, Any]]:
+    """Where a text restates a fact another source disputes (facts.yml `contradicts`): both sides, with sources."""
+    out = []
+    for ident in fact_ids:
+        fact = r.vocab["facts"][ident]
+        if fact.contradicts:
+            sides = [(fact.text, fact.source)] + [(r.vocab["facts"][o].text, r.vocab["facts"][o].source) for o in fact.contradicts]
+            out.append([{"text": r.t(text), "source": source_view(src, r)} for text, src in sides])
+    return out
 
 
 def case_view(ident: str, case: Case, flags: list[str], r: Any) -> dict[str, Any]:
@@ -95,7 +109,8 @@ def case_view(ident: str, case: Case, flags: list[str], r: Any) -> dict[str, Any
     advice = []
     for a in case.advice:
         entry = vocab["advice"][a]
-        advice.append({"text": r.t(entry.text), "number": entry.number, "source": source_view(entry.source, r)})
+        advice.append({"text": r.t(entry.text), "number": entry.number, "source": source_view(entry.source, r),
+                       "disputes": disputes(entry.facts, r)})
     return {
         "title": r.t(case.title),
         "summary": r.t(case.summary),

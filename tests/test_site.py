@@ -196,3 +196,29 @@ def test_a_broken_template_is_named_with_its_line(tmp_path):
     about.write_text(about.read_text(encoding="utf-8") + "\n{{ s.no_such_label }}\n", encoding="utf-8")
     with pytest.raises(GenerationError, match=r"templates/about\.md\.j2:\d+: .*no_such_label"):
         generate(tmp_path)
+
+
+def render_page(template: str, page: str, lang: str = "zh", **context) -> str:
+    from fanzha.site import Index
+
+    corpus = check_project(ROOT).corpus
+    renderer = Renderer(environment(ROOT), lang, read_strings(ROOT), corpus, SiteConfig.read(ROOT))
+    return renderer.render(template, page, index=Index.build(corpus), **context)
+
+
+@pytest.mark.parametrize("lang, label, disagree", [("zh", "本站建议，非引自报道", "说法不一"), ("en", "Casebook advice, not from a cited report", "Sources disagree")])
+def test_red_flags_name_a_source_for_each_text_and_show_disputes(lang, label, disagree):
+    page = render_page("red_flags.md.j2", "red-flags.md", lang)
+    section = page.split("{ #unsolicited-service-call }")[1].split("\n## ")[0]
+    assert disagree in section and "jd-finance-never-say" in section.split(disagree)[1]  # JD Finance's side is shown
+    editorial = page.split("{ #money-will-be-returned }")[1].split("\n## ")[0]
+    assert f"[{label}](about.md#casebook-editors)" in editorial
+
+
+def test_never_say_page_shows_the_dispute_and_no_number_as_proof():
+    corpus = check_project(ROOT).corpus
+    page = render_page("never_say.md.j2", "never-say/jd-finance.md", id="jd-finance", never=corpus.vocab["never_say"]["jd-finance"])
+    verify = page.split("## 如何核实")[1]
+    police = next(line for line in verify.splitlines() if "不会外呼" in line)
+    assert "说法不一" in police and "真客服可能会打电话给你" in police
+    assert "官方号码" not in page and "来电显示可以伪造" in page and "021-95118" in page

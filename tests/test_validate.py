@@ -126,3 +126,20 @@ def test_reference_in_a_vocabulary_points_at_its_entry(tmp_path, capsys):
     assert status == 1
     assert f"scam_types.yml:{line + 1}:" in out and "names `hang-up-and-verifi`" in out
     assert re.search(r"FZ021 [a-z0-9-]+\.advice\[\d+\] names", out)
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("    - jd-finance-never-say\n  what_to_do:", "    - jd-finance-never-say\n    - casebook-editors\n  what_to_do:", "beside reports"),
+        ("  sources:\n    - jiujiang-police-jd-baitiao-scripts\n    - jd-finance-never-say\nregulator", "  sources:\n    - casebook-editors\nregulator", "what scammers say must rest on a published report"),
+    ],
+)
+def test_the_casebooks_own_advice_is_never_passed_off_as_a_report(tmp_path, capsys, old, new, message):
+    data = tmp_path / "data"
+    data.mkdir()
+    text = (ROOT / "data" / "red_flags.yml").read_text(encoding="utf-8")
+    assert old in text, old
+    (data / "red_flags.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    status, out = run(capsys, data / "red_flags.yml")
+    assert status == 1 and " FZ026 " in out and message in out, out
