@@ -56,11 +56,11 @@ site: $(STAMP) site-deps ## build the complete static site into site/ (both lang
 
 serve: $(STAMP) site-deps ## generate and serve the Chinese site at http://127.0.0.1:8000, rebuilding on every change
 	$(BIN)/fanzha generate
-	$(BIN)/mkdocs serve -f mkdocs.yml -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty -f mkdocs.yml -a 127.0.0.1:8000
 
 serve-en: $(STAMP) site-deps ## the same for the English site, at http://127.0.0.1:8001/
 	$(BIN)/fanzha generate
-	$(BIN)/mkdocs serve -f mkdocs.en.yml -a 127.0.0.1:8001
+	$(BIN)/mkdocs serve --dirty -f mkdocs.en.yml -a 127.0.0.1:8001
 
 test: $(STAMP) system-deps ## run the whole test suite (installs what it needs)
 	$(BIN)/python -m pytest -q

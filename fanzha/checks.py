@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import gc
+import hashlib
 import multiprocessing
 import os
+import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
@@ -290,19 +293,64 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def check_project(root: Path, paths: list[Path] | None = None, keep_cases: bool = True) -> Result:
+def check_project(root: Path, paths: list[Path] | None = None, keep_cases: bool = True, cache: Path | None = None) -> Result:
     """Load data/ and cases/ under root (or just `paths`, checked against root's data/) and check all of it.
 
     keep_cases=False (the validate command) skips keeping the case models, so that large corpora can be
-    checked in parallel processes; duplicate ids are still found from the file names."""
+    checked in parallel processes; duplicate ids are still found from the file names.
+    cache (the generator's): a file keeping each case file's result, reused while the file, the data/
+    files and this package are unchanged, so that regenerating after one edit reads one case file."""
     # Loading makes many small objects that all stay alive; the cyclic GC would rescan them again and again.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_project(root, paths, keep_cases)
+        return _check_project(root, paths, keep_cases, CaseCache(root, cache) if cache else None)
     finally:
         if enabled:
             gc.enable()
+
+
+def fingerprint(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class CaseCache:
+    """Results of check_case_file by file content, valid while data/ and the package's code are unchanged."""
+
+    def __init__(self, root: Path, path: Path):
+        self.path = path
+        code = Path(__file__).parent
+        self.key = fingerprint([*root.joinpath("data").glob("*.yml"), *code.glob("*.py")])
+        self.entries: dict[str, tuple[str, Document, Case | None]] = {}
+        try:
+            stored = pickle.loads(path.read_bytes())
+            if stored.get("key") == self.key:
+                self.entries = stored["entries"]
+        except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError, TypeError, KeyError):
+            pass  # no cache, or an old one: check everything
+        self.used: dict[str, tuple[str, Document, Case | None]] = {}
+
+    def check(self, path: Path, display: str, corpus: Corpus) -> tuple[Document, Case | None]:
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        hit = self.entries.get(display)
+        if hit and hit[0] == content:
+            doc, case = copy.copy(hit[1]), hit[2]
+            doc.problems = list(hit[1].problems)
+        else:
+            doc, case = check_case_file(path, display, corpus)
+        self.used[display] = (content, doc, case)
+        return doc, case
+
+    def save(self) -> None:
+        if self.used.keys() == self.entries.keys() and all(self.used[k][0] == self.entries[k][0] for k in self.used):
+            return  # nothing new to keep
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_bytes(pickle.dumps({"key": self.key, "entries": self.used}, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.path)
 
 
 def check_case_file(path: Path, display: str, corpus: Corpus) -> tuple[Document, Case | None]:
@@ -354,7 +402,7 @@ def _map_cases(items: list[tuple[Path, str]], corpus: Corpus, keep_cases: bool) 
         return [check_case_file(path, display, corpus) for path, display in items]
 
 
-def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool) -> Result:
+def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache: CaseCache | None = None) -> Result:
     corpus = Corpus()
     vocab_docs: dict[str, Document] = {}
     wanted = {p.absolute() for p in _expand(paths)} if paths else None
@@ -394,7 +442,12 @@ def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool) -> Re
     displays = [_display(path, root) for path in case_paths]
     case_docs = []
     seen: set[str] = set()
-    for path, (doc, case) in zip(case_paths, _map_cases(list(zip(case_paths, displays)), corpus, keep_cases)):
+    if cache is not None:
+        checked = [cache.check(path, display, corpus) for path, display in zip(case_paths, displays)]
+        cache.save()
+    else:
+        checked = _map_cases(list(zip(case_paths, displays)), corpus, keep_cases)
+    for path, (doc, case) in zip(case_paths, checked):
         case_docs.append(doc)
         if path.stem in seen:  # the same name in two folders, e.g. cases/ and a folder given on the command line
             doc.report((), "FZ022", f"another file already has the case id `{path.stem}`")

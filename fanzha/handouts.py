@@ -10,6 +10,7 @@ changed, so live preview stays fast.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import io
 import os
@@ -68,12 +69,22 @@ def check_fonts() -> None:
         )
 
 
+QR_CACHE: Path | None = None  # set by make_all: QR codes kept between runs (encoding one takes ~20 ms)
+
+
+@functools.lru_cache(maxsize=256)
 def qr_svg(url: str) -> Markup:
+    kept = QR_CACHE / f"qr-{hashlib.sha256(url.encode()).hexdigest()[:16]}.svg" if QR_CACHE else None
+    if kept and kept.exists():
+        return Markup(kept.read_text(encoding="utf-8"))
     import segno
 
     buffer = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, nl=False)
-    return Markup(buffer.getvalue().decode("utf-8"))
+    svg = buffer.getvalue().decode("utf-8")
+    if kept:
+        kept.write_text(svg, encoding="utf-8")
+    return Markup(svg)
 
 
 def build_date() -> str:
@@ -169,9 +180,11 @@ def render_preview(pdf: bytes, width: int = 420) -> bytes:
 def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, cache: Path) -> dict[str, dict[str, bytes]]:
     """lang -> {file name: bytes} for every handout's PDF and PNG; reuses files whose HTML is unchanged.
     page_url(lang, page) gives the public address a handout's QR code points to."""
+    global QR_CACHE
     check_fonts()
     env = html_environment(templates)
     cache.mkdir(parents=True, exist_ok=True)
+    QR_CACHE = cache
     manifest_path = cache / "manifest.yml"
     manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest = manifest if isinstance(manifest, dict) else {}

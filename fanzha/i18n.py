@@ -62,6 +62,10 @@ class Coverage:
         return line
 
 
+def as_counts(counts: Coverage) -> dict[str, int]:
+    return {"total": counts.total, "translated": counts.translated, "outdated": counts.outdated}
+
+
 def texts_in(data: Any, shape: Any) -> Iterator[tuple[tuple, dict]]:
     """(path, mapping) for every bilingual text in a raw document."""
     for path, model, mapping in mappings(data, shape):

@@ -34,8 +34,14 @@ def on_pre_build(config) -> None:
 def on_post_build(config) -> None:
     if os.environ.get(ALREADY_GENERATED):
         return
+    import threading
+
     from fanzha.search import index_site
 
-    error = index_site(Path(config.site_dir), config.theme["language"])  # one language served: its bundle at its root
-    if error:
-        log.warning("fanzha: search index not made: %s", error)
+    def index() -> None:  # one language is served: its bundle at its root
+        error = index_site(Path(config.site_dir), config.theme["language"])
+        if error:
+            log.warning("fanzha: search index not made: %s", error)
+
+    # in the background: the edited page reloads at once, search catches up a few seconds later
+    threading.Thread(target=index, daemon=True).start()

@@ -10,8 +10,10 @@ per edit. Nothing here is committed: the pages are plain Markdown any MkDocs-com
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
+import pickle
 import posixpath
 import re
 import traceback
@@ -25,7 +27,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from . import handouts, i18n, views
-from .checks import Corpus, check_project
+from .checks import Corpus, check_project, fingerprint
 from .loader import Problem
 from .model import Case, Text
 
@@ -159,8 +161,11 @@ def md_escape(value: Any) -> Markup:
 
 def environment(root: Path, markdown: bool = True) -> jinja2.Environment:
     """Markdown pages: values HTML-escaped and Markdown markers neutralised; HTML bodies: HTML-escaped only."""
+    compiled = root / "build" / "cache" / ("jinja-md" if markdown else "jinja-html")
+    compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / "templates"),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)),  # templates compile once, not on every run
         autoescape=True,  # every value from the data is escaped; templates write the Markdown around it
         finalize=(lambda value: md_escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value)
         if markdown else None,
@@ -194,6 +199,7 @@ class Index:
     cases_by_flag: dict[str, list[str]]
     types_by_flag: dict[str, list[str]]
     flags_by_count: list[str]
+    newest: list[str]  # every case, newest first (undated last)
 
     @classmethod
     def build(cls, corpus: Corpus) -> "Index":
@@ -210,7 +216,33 @@ class Index:
             for flag in scam_type.red_flags:
                 types_by_flag[flag].append(type_id)
         flags = sorted(corpus.vocab["red_flags"], key=lambda f: (-counts[f], f))
-        return cls(dict(by_type), dict(by_flag), dict(types_by_flag), flags)
+        return cls(dict(by_type), dict(by_flag), dict(types_by_flag), flags, order)
+
+
+PER_PAGE = 50  # cases per list page: a reader's page stays the same size however large the casebook grows
+SHORT_LIST = 10  # cases named on a type, red-flag or never-say page; the rest are on the list pages
+
+
+def list_page(key: str, number: int) -> str:
+    """Page `number` (from 1) of the list of cases `key` ("all" or a scam type's id)."""
+    return "cases/index.md" if key == "all" and number == 1 else f"lists/{key}-{number}.md"
+
+
+def listing(key: str, ids: list[str]) -> dict[str, dict]:
+    """The pages of one list of cases, newest first, PER_PAGE to a page, each knowing its neighbours."""
+    count = max(1, -(-len(ids) // PER_PAGE))
+    return {
+        list_page(key, n): {
+            "list_key": key, "ids": ids[(n - 1) * PER_PAGE : n * PER_PAGE], "number": n, "pages": count, "total": len(ids),
+            "previous": list_page(key, n - 1) if n > 1 else None, "next": list_page(key, n + 1) if n < count else None,
+            "first": (n - 1) * PER_PAGE + 1,
+        }
+        for n in range(1, count + 1)
+    }
+
+
+def _case_view(ident: str, case: Case, renderer: "Renderer") -> dict:
+    return views.case_view(ident, case, case_flags(case), renderer)
 
 
 def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
@@ -218,17 +250,20 @@ def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
     out: dict[str, tuple[str, dict]] = {
         "index.md": ("home.md.j2", {"index": index}),
         "types/index.md": ("types_index.md.j2", {"index": index}),
-        "cases/index.md": ("cases_index.md.j2", {"index": index}),
         "red-flags.md": ("red_flags.md.j2", {"index": index}),
         "never-say/index.md": ("never_say_index.md.j2", {}),
         "about.md": ("about.md.j2", {}),
         "handouts.md": ("handouts.md.j2", {"handouts": handouts.handouts(corpus)}),
     }
+    for page, context in listing("all", index.newest).items():
+        out[page] = ("cases_index.md.j2" if page == "cases/index.md" else "case_list.md.j2", {"index": index, **context})
     for ident, scam_type in corpus.vocab["scam_types"].items():
         out[f"types/{ident}.md"] = ("type.md.j2", {"id": ident, "scam_type": scam_type, "index": index, "other": OTHER})
+        if len(index.cases_by_type.get(ident, [])) > SHORT_LIST:
+            for page, context in listing(ident, index.cases_by_type[ident]).items():
+                out[page] = ("case_list.md.j2", {"index": index, "scam_type": scam_type, **context})
     for ident, case in corpus.cases.items():
-        out[f"cases/{ident}.md"] = ("case.md.j2", {
-            "id": ident, "view": functools.partial(views.case_view, ident, case, case_flags(case))})
+        out[f"cases/{ident}.md"] = ("case.md.j2", {"id": ident, "view": functools.partial(_case_view, ident, case)})
     for ident, never in corpus.vocab["never_say"].items():
         out[f"never-say/{ident}.md"] = ("never_say.md.j2", {"id": ident, "never": never, "index": index})
     return out
@@ -274,10 +309,60 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
+class PageCache:
+    """Which inputs each case page was last rendered from: an unchanged case is not rendered again."""
+
+    def __init__(self, path: Path, root: Path):
+        self.path = path
+        inputs = [p for folder in ("templates", "docs", "data") for p in root.joinpath(folder).rglob("*") if p.is_file()]
+        inputs += [root / "mkdocs.yml", *Path(__file__).parent.glob("*.py")]
+        self.key = fingerprint([p for p in inputs if p.exists()])
+        try:
+            stored = pickle.loads(path.read_bytes())
+            self.pages = stored["pages"] if stored.get("key") == self.key else {}
+            self.coverage = stored.get("coverage", {}) if stored.get("key") == self.key else {}
+        except (OSError, EOFError, pickle.PickleError, KeyError, TypeError, AttributeError):
+            self.pages, self.coverage = {}, {}
+        self.new_pages: dict[str, str] = {}
+        self.new_coverage: dict[str, tuple[str, dict]] = {}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_bytes(pickle.dumps({"key": self.key, "pages": self.new_pages, "coverage": self.new_coverage}))
+        os.replace(tmp, self.path)
+
+
+def corpus_coverage(corpus: Corpus, hashes: dict[str, str], cache: PageCache) -> dict[str, int]:
+    """Translation coverage of the whole corpus; each case's counts are reused while its file is unchanged."""
+    total = i18n.Coverage()
+    for entries in corpus.vocab.values():
+        for text in i18n._model_texts(entries):
+            total.add(i18n.status(text))
+    counts = i18n.as_counts(total)
+    for ident, case in corpus.cases.items():
+        hit = cache.coverage.get(ident)
+        if hit and hit[0] == hashes[ident]:
+            mine = hit[1]
+        else:
+            one = i18n.Coverage()
+            for text in i18n._model_texts(case):
+                one.add(i18n.status(text))
+            mine = i18n.as_counts(one)
+        cache.new_coverage[ident] = (hashes[ident], mine)
+        for key, value in mine.items():
+            counts[key] += value
+    return {key: counts[key] for key in ("total", "translated", "outdated")}
+
+
+KEEP = object()  # a page whose file is already up to date
+
+
 def generate(root: Path, out: Path | None = None) -> list[Path]:
     """Check the corpus and write both languages' Markdown trees; returns the files that changed."""
     out = out or root / "build" / "docs"
-    result = check_project(root)
+    cache_dir = out.parent / "cache"
+    result = check_project(root, cache=cache_dir / "cases.pickle")
     errors = result.errors()
     if errors:
         raise GenerationError(errors)
@@ -299,20 +384,32 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
         raise GenerationError(str(error)) from None
     except jinja2.TemplateError as error:
         raise GenerationError(f"{template_position(error, 'handout.html.j2')}: {error.message} (while making the handouts)") from None
+    cache = PageCache(cache_dir / "pages.pickle", root)
+    hashes = {ident: hashlib.sha256(corpus.files[f"case:{ident}"].read_bytes()).hexdigest() for ident in corpus.cases}
+    counts = corpus_coverage(corpus, hashes, cache)
+    corpus_key = hashlib.sha256("".join(f"{i}:{h}" for i, h in sorted(hashes.items())).encode()).hexdigest()
     changed: list[Path] = []
     for lang in LANGS:
         renderer = renderers[lang]
         tree = out / lang
-        files: dict[Path, str | bytes] = {}
+        files: dict[Path, Any] = {}
         for page, (template, context) in planned.items():
+            # a case page depends on its own file; every other generated page on all of them
+            key = hashes[page[len("cases/"):-3]] if template == "case.md.j2" else corpus_key
+            target = tree / page
+            if key and cache.pages.get(f"{lang}/{page}") == key and target.exists():
+                files[target] = KEEP  # rendered from the same inputs last time
+                cache.new_pages[f"{lang}/{page}"] = key
+                continue
             try:
-                files[tree / page] = renderer.render(template, page, **context)
+                files[target] = renderer.render(template, page, **context)
             except jinja2.TemplateError as error:  # e.g. a template edited by hand; say where, not a traceback
                 raise GenerationError(f"{template_position(error, template)}: {error.message} (while making {lang}/{page})") from None
+            if key:
+                cache.new_pages[f"{lang}/{page}"] = key
         # PDFs and previews: all of them under the Chinese site's handouts/, each language's under its own
         for name, data in (printed["zh"] | printed["en"] if lang == "zh" else printed[lang]).items():
             files[tree / "handouts" / name] = data
-        counts = i18n.coverage(corpus)
         coverage_line = renderer.strings["translation_coverage"].format(
             percent=round(100 * counts["translated"] / max(counts["total"], 1)), **counts
         )
@@ -339,7 +436,7 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
                 f"User-agent: *\nAllow: /\n\nSitemap: {config.site_url}sitemap.xml\nSitemap: {config.site_url}en/sitemap.xml\n"
             )
         for path, content in files.items():
-            if write_if_changed(path, content):
+            if content is not KEEP and write_if_changed(path, content):
                 changed.append(path)
         for existing in sorted(tree.rglob("*"), reverse=True) if tree.exists() else []:
             if existing.is_file() and existing not in files:
@@ -347,5 +444,6 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
                 changed.append(existing)
             elif existing.is_dir() and not any(existing.iterdir()):
                 existing.rmdir()
+    cache.save()
     return changed
 
