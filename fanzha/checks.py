@@ -444,7 +444,6 @@ def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache
     seen: set[str] = set()
     if cache is not None:
         checked = [cache.check(path, display, corpus) for path, display in zip(case_paths, displays)]
-        cache.save()
     else:
         checked = _map_cases(list(zip(case_paths, displays)), corpus, keep_cases)
     for path, (doc, case) in zip(case_paths, checked):
@@ -459,4 +458,7 @@ def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache
     for doc in list(vocab_docs.values()) + case_docs:
         if wanted is None or doc.path.absolute() in wanted:
             problems.extend(doc.problems)
-    return Result(corpus=corpus, problems=sorted(set(problems)), checked=len(case_docs) + len(vocab_docs))
+    result = Result(corpus=corpus, problems=sorted(set(problems)), checked=len(case_docs) + len(vocab_docs))
+    if cache is not None and not result.errors():
+        cache.save()  # a corpus with errors generates nothing, not even a cache
+    return result

@@ -47,8 +47,26 @@ def test_money_flow_table_lists_each_loan(built_site):
 
 def test_type_page_lists_its_cases_and_script(built_site):
     page = html("types/cancel-baitiao-jintiao/index.html")
-    assert "cases/2022-jilin-campus-loan-cancel/" in page
     assert "fz-turn fz-scammer" in page
+    # the type page names its newest cases; its list pages name every one
+    lists = sorted(SITE.glob("lists/cancel-baitiao-jintiao-*/index.html"))
+    assert lists and "lists/cancel-baitiao-jintiao-1/" in page
+    assert any("cases/2022-jilin-campus-loan-cancel/" in p.read_text(encoding="utf-8") for p in lists)
+
+
+def test_case_lists_are_paged_and_name_every_case_once(built_site):
+    from fanzha.site import PER_PAGE
+
+    pages = [SITE / "cases" / "index.html", *sorted(SITE.glob("lists/all-*/index.html"))]
+    named = []
+    for p in pages:  # resolve each relative link against its page's folder
+        for href in re.findall(r'href="([^"#:]+)"', p.read_text(encoding="utf-8")):
+            target = (p.parent / href).resolve().relative_to(SITE.resolve())
+            if target.parts[:1] == ("cases",) and len(target.parts) == 2:
+                named.append(target.parts[1])
+    cases = {p.stem for p in (ROOT / "cases").glob("*.yml")}
+    assert sorted(named) == sorted(cases)  # every case once, on exactly one page
+    assert len(pages) == -(-len(cases) // PER_PAGE)
 
 
 def test_never_say_page_links_statements_to_cases(built_site):
