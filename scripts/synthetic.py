@@ -82,3 +82,19 @@ def write_cases(real_dir: Path, out_dir: Path, count: int, seed: int = 1) -> Non
         case = {key: case[key] for key in ORDER if key in case}
         name = f"synthetic-{i:05d}.yml"
         (out_dir / name).write_text(yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_project(folder: Path, count: int) -> Path:
+    """A copy of the project whose cases/ holds `count` synthetic cases (the real data/ and templates)."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("data", "schema", "templates", "docs", "overrides", "fanzha"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        shutil.copy(ROOT / name, folder / name)
+    write_cases(ROOT / "cases", folder / "cases", count)
+    return folder

@@ -1,0 +1,142 @@
+"""Search in a real browser: the right pages for real queries, per language, and a page load that does not
+grow with the casebook (Pagefind fetches its index per query, never at page load)."""
+
+import functools
+import http.server
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from test_browser import CHROMIUM, MOUNT, PHONE, QuietHandler, search
+
+ROOT = Path(__file__).resolve().parent.parent
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+# (query, a page that must be among the first five results); the people, apps and words of the reports
+ZH_QUERIES = [
+    ("白条", "/types/cancel-baitiao-jintiao/"),
+    ("征信", "/types/credit-repair/"),
+    ("屏幕共享", "/types/cancel-baitiao-jintiao/"),
+    ("安全账户", "/types/cancel-membership/"),
+    ("校园贷", "/types/student-account-upgrade/"),
+    ("蒋女士", "/cases/2022-jilin-campus-loan-cancel/"),
+    ("小张", "/cases/zhoushan-pinduoduo-membership-fake-bank/"),
+    ("钉钉", "/types/cancel-baitiao-jintiao/"),
+    ("小鱼易连", "/cases/zhoushan-putuo-jd-coat-refund-loan/"),
+]
+EN_QUERIES = [
+    ("screen sharing", "/en/cases/2022-jilin-campus-loan-cancel/"),
+    ("XYLink", "/en/cases/zhoushan-putuo-jd-coat-refund-loan/"),
+    ("DingTalk", "/en/cases/2022-jilin-campus-loan-cancel/"),
+    ("Ms Jiang", "/en/cases/2022-jilin-campus-loan-cancel/"),
+    ("safe account", "/en/cases/"),
+]
+
+
+def serve(folder: Path):
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}{MOUNT}"
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    httpd, url = serve(built_site)
+    yield url
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def top_five(page, base: str, start: str, query: str) -> list[str]:
+    page.goto(base + start)
+    links = search(page, query)
+    return [links.nth(i).get_attribute("href") for i in range(min(5, links.count()))]
+
+
+@pytest.mark.parametrize("query, expected", ZH_QUERIES)
+def test_chinese_queries_find_the_right_page(page, server, query, expected):
+    hrefs = top_five(page, server, "/", query)
+    assert any(MOUNT + expected in href for href in hrefs), hrefs
+    assert all("/en/" not in href for href in hrefs)  # results stay in their language
+    # the snippet shows the passage that matched, with the words marked, not the hotline banner
+    marked = page.locator(".md-search-result__item mark").first.inner_text()
+    assert marked and marked in query
+    assert "遇到可疑来电先挂断" not in page.locator(".md-search-result").inner_text()
+
+
+@pytest.mark.parametrize("query, expected", EN_QUERIES)
+def test_english_queries_find_the_right_page(page, server, query, expected):
+    hrefs = top_five(page, server, "/en/", query)
+    assert any(MOUNT + expected in href for href in hrefs), hrefs
+    assert all(MOUNT + "/en/" in href for href in hrefs)
+
+
+def test_search_words_are_all_found(page, server):
+    """data/search_words.txt lists the words readers look for: each must find a page that contains it."""
+    words = [line.split()[0] for line in (ROOT / "data" / "search_words.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+    site = ROOT / "site"
+    for word in words:
+        if not any(word in p.read_text(encoding="utf-8") for p in site.glob("cases/*/index.html")):
+            continue  # no case uses it (yet)
+        hrefs = top_five(page, server, "/", word)
+        assert hrefs, word
+
+
+def test_search_makes_no_request_until_used_and_none_outside(page, server):
+    page.goto(server + "/cases/2022-jilin-campus-loan-cancel/", wait_until="networkidle")
+    assert not [u for u in page.requests if "/pagefind/" in u]  # nothing of the index at page load
+    search(page, "白条")
+    assert [u for u in page.requests if "/pagefind/" in u]
+    assert all(u.startswith(server.split(MOUNT)[0]) for u in page.requests)
+
+
+def bytes_of_page_load(browser, base: str) -> int:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sizes = []
+    page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+    page.goto(base + "/", wait_until="networkidle")
+    page.goto(base + "/cases/synthetic-00001/", wait_until="networkidle")
+    context.close()
+    return sum(sizes)
+
+
+def test_page_load_does_not_grow_with_the_casebook(browser, tmp_path):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synthetic import make_project  # noqa: E402
+    from fanzha.build import build_site
+
+    loads = {}
+    for count in (10, 500):
+        project = make_project(tmp_path / f"p{count}", count)
+        assert build_site(project) == 0
+        httpd, url = serve(project / "site")
+        try:
+            loads[count] = bytes_of_page_load(browser, url)
+        finally:
+            httpd.shutdown()
+        shutil.rmtree(project / "build", ignore_errors=True)
+    # a few hundred bytes move with the counts printed on the home page; nothing grows with the corpus
+    assert abs(loads[500] - loads[10]) < 3_000, loads
