@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps site-deps validate schema test serve serve-en site bench clean new fmt i18n i18n-stamp docs copycheck
+.PHONY: help install system-deps site-deps validate schema test serve serve-en site site-zensical bench clean new fmt i18n i18n-stamp docs copycheck
 
 help: ## list every task with one line each
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,6 +54,14 @@ docs: $(STAMP) ## regenerate the field reference and the code table in CONTRIBUT
 site: $(STAMP) site-deps ## build the complete static site into site/ (both languages)
 	$(BIN)/fanzha build
 
+ZENSICAL_VENV := .venv-zensical
+$(ZENSICAL_VENV)/bin/zensical:
+	test -x $(ZENSICAL_VENV)/bin/python || $(PYTHON) -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/python -m pip install --quiet 'zensical==0.0.73'
+
+site-zensical: $(STAMP) site-deps $(ZENSICAL_VENV)/bin/zensical ## build the same site with Zensical (Material's successor) into site/
+	$(BIN)/fanzha build --engine zensical
+
 serve: $(STAMP) site-deps ## generate and serve the Chinese site at http://127.0.0.1:8000, rebuilding on every change
 	$(BIN)/fanzha generate
 	$(BIN)/mkdocs serve --dirty -f mkdocs.yml -a 127.0.0.1:8000
@@ -62,7 +70,7 @@ serve-en: $(STAMP) site-deps ## the same for the English site, at http://127.0.0
 	$(BIN)/fanzha generate
 	$(BIN)/mkdocs serve --dirty -f mkdocs.en.yml -a 127.0.0.1:8001
 
-test: $(STAMP) system-deps ## run the whole test suite (installs what it needs)
+test: $(STAMP) system-deps $(ZENSICAL_VENV)/bin/zensical ## run the whole test suite (installs what it needs)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP) ## print the benchmark report (validation speed, build time and size)

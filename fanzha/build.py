@@ -24,13 +24,18 @@ def build_env(root: Path) -> dict[str, str]:
     return env
 
 
-def build_site(root: Path) -> int:
+ZENSICAL = ".venv-zensical/bin/zensical"  # made by `make site-zensical`
+
+
+def build_site(root: Path, engine: str = "mkdocs") -> int:
     try:
         generate(root)
     except GenerationError as error:
         print(error)
         print("the site was not built: see the message above", file=sys.stderr)
         return 1
+    if engine == "zensical":
+        return build_with_zensical(root)
     env = build_env(root)
     env[ALREADY_GENERATED] = "1"
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
@@ -62,4 +67,27 @@ def build_site(root: Path) -> int:
     shutil.rmtree(root / "site" / "en", ignore_errors=True)
     shutil.move(str(english_dir), str(root / "site" / "en"))
     print(f"site built into {root / 'site'}", file=sys.stderr)
+    return 0
+
+
+def build_with_zensical(root: Path) -> int:
+    """The same generated tree built by Zensical (Material's successor), which reads mkdocs.yml and runs no
+    hooks: everything the pages need is in the generated files. Then the same Pagefind indexing."""
+    zensical = root / ZENSICAL if (root / ZENSICAL).exists() else Path(shutil.which("zensical") or root / ZENSICAL)
+    if not zensical.exists():
+        print(f"{ZENSICAL} is missing; run `make site-zensical`, which installs it", file=sys.stderr)
+        return 1
+    env = build_env(root)
+    for config in ("mkdocs.yml", "mkdocs.en.yml"):  # Chinese first: its build would empty site/en
+        if subprocess.run([str(zensical), "build", "--clean", "-f", config], cwd=root, env=env).returncode != 0:
+            print(f"zensical build failed for {config}; the messages above say why", file=sys.stderr)
+            return 1
+    for site, lang in ((root / "site", "zh"), (root / "site" / "en", "en")):
+        for leftover in ("search.json",):  # Zensical's own whole-site index: not used (our search is Pagefind)
+            (site / leftover).unlink(missing_ok=True)
+        problem = search.index_site(site, lang)
+        if problem:
+            print(f"search index for {lang} not made: {problem}", file=sys.stderr)
+            return 1
+    print(f"site built with Zensical into {root / 'site'}", file=sys.stderr)
     return 0

@@ -63,7 +63,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_site
 
-    return build_site(Path.cwd())
+    return build_site(Path.cwd(), args.engine)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -80,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("generate", help="write the site's Markdown pages into build/docs/ (both languages)")
     p.set_defaults(func=cmd_generate)
     p = sub.add_parser("build", help="generate and build the complete static site into site/")
+    p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs", help="builder: MkDocs + Material (default) or Zensical (make site-zensical)")
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("codes", help="print the table of problem codes (Markdown)")
     p.set_defaults(func=cmd_codes)

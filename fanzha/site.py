@@ -72,6 +72,11 @@ class SiteConfig:
         config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
         return cls(site_url=config["site_url"].rstrip("/") + "/", repo_url=config["extra"]["repository"].rstrip("/"))
 
+    @property
+    def base_path(self) -> str:
+        """The site's path on its server, e.g. /casebook/."""
+        return "/" + self.site_url.split("://", 1)[-1].partition("/")[2]
+
     def page_url(self, lang: str, page: str) -> str:
         """Absolute URL of a generated page such as 'cases/x.md' in a language."""
         path = "" if page == "index.md" else page[: -len("index.md")] if page.endswith("/index.md") else page[:-3] + "/"
@@ -106,8 +111,13 @@ class Renderer:
         return _relative_link(posixpath.dirname(self.page) or ".", target)
 
     def href(self, target: str) -> Markup:
-        """Relative URL from the page being rendered to another page ('types/x.md#anchor'), for raw HTML."""
-        return _relative_href(page_url(self.page), target)
+        """URL of another page ('types/x.md#anchor') for raw HTML, from the site's path (/casebook/...).
+
+        Not relative: MkDocs leaves links in raw HTML as they are, Zensical resolves them against the source
+        file; a path from the site's root means the same page in both."""
+        path, _, anchor = target.partition("#")
+        return Markup(escape(self.config.base_path + ("en/" if self.lang == "en" else "") + page_url(path)
+                             + (f"#{anchor}" if anchor else "")))
 
     def twin(self) -> str:
         """Relative URL of this page in the other language (the Chinese site is at /, the English at /en/)."""
@@ -142,13 +152,6 @@ class Renderer:
 def _relative_link(folder: str, target: str) -> Markup:
     path, _, anchor = target.partition("#")
     return Markup(posixpath.relpath(path, folder) + (f"#{anchor}" if anchor else ""))  # ids only: nothing to escape
-
-
-@functools.lru_cache(maxsize=65536)
-def _relative_href(folder: str, target: str) -> Markup:
-    path, _, anchor = target.partition("#")
-    rel = posixpath.relpath(page_url(path) or ".", folder or ".")
-    return Markup(("./" if rel == "." else rel + "/") + (f"#{anchor}" if anchor else ""))
 
 
 _MARKDOWN_MARKERS = str.maketrans({char: "\\" + char for char in "\\`*_[]|#"} | {"\n": " "})

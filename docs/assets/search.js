@@ -13,6 +13,7 @@
   var meta = dialog.querySelector(".md-search-result__meta");
   var list = dialog.querySelector(".md-search-result__list");
   var form = dialog.querySelector("form");
+  document.documentElement.classList.add("fz-has-search");
   var bundle = new URL(dialog.getAttribute("data-fz-pagefind"), document.baseURI);
   var loading = null;
   var latest = 0;
