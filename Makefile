@@ -73,8 +73,8 @@ serve-en: $(STAMP) site-deps ## the same for the English site, at http://127.0.0
 test: $(STAMP) system-deps $(ZENSICAL_VENV)/bin/zensical ## run the whole test suite (installs what it needs)
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP) ## print the benchmark report (validation speed, build time and size)
-	$(BIN)/python scripts/benchmark.py
+bench: $(STAMP) ## print the benchmark report (build, generation, page and search sizes, serve, validation; QUICK=1 is faster)
+	$(BIN)/python scripts/benchmark.py $(if $(QUICK),--quick)
 
 clean: ## remove generated files (build/, site/)
 	rm -rf build site

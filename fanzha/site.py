@@ -251,7 +251,7 @@ def _case_view(ident: str, case: Case, renderer: "Renderer") -> dict:
 def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
     """Every generated page: path -> (template, context)."""
     out: dict[str, tuple[str, dict]] = {
-        "index.md": ("home.md.j2", {"index": index}),
+        "index.md": ("home.md.j2", {"index": index, "stats": views.corpus_stats(corpus.cases)}),
         "types/index.md": ("types_index.md.j2", {"index": index}),
         "red-flags.md": ("red_flags.md.j2", {"index": index}),
         "never-say/index.md": ("never_say_index.md.j2", {}),

@@ -124,3 +124,20 @@ def case_view(ident: str, case: Case, flags: list[str], r: Any) -> dict[str, Any
         "sources": [source_view(src, r) for src in case.sources],
         "edit_url": f"{r.config.repo_url}/edit/{r.config.edit_branch}/cases/{ident}.yml",
     }
+
+
+@dataclass
+class CorpusStats:
+    """What the home page says about the casebook itself, computed from the cases (never written by hand)."""
+
+    cases: int
+    lost_cases: int
+    averted: int
+    total_loss: int  # sum of the reported losses that give an amount (approximate ones as their lower bound)
+    with_amount: int
+
+
+def corpus_stats(cases: dict[str, Case]) -> CorpusStats:
+    amounts = [c.loss.amount_cny for c in cases.values() if c.loss.amount_cny is not None]
+    averted = sum(1 for c in cases.values() if c.loss.outcome.value == "averted")
+    return CorpusStats(len(cases), len(cases) - averted, averted, sum(amounts), len(amounts))

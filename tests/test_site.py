@@ -33,7 +33,7 @@ def test_case_page_shows_loss_source_and_red_flags(built_site):
     page = html(f"cases/{LI_MOU}/index.html")
     assert "84,077 元" in page
     assert "武汉" in page and "洪山" in page  # the source: Wuhan police, Hongshan branch
-    assert 'href="../../red-flags/#safe-account"' in page
+    assert 'href="/casebook/red-flags/#safe-account"' in page
     assert "银监会" in page
     english = html(f"en/cases/{LI_MOU}/index.html")
     assert "¥84,077" in english and "Hongshan" in english
@@ -240,3 +240,74 @@ def test_never_say_page_shows_the_dispute_and_no_number_as_proof():
     police = next(line for line in verify.splitlines() if "不会外呼" in line)
     assert "说法不一" in police and "真客服可能会打电话给你" in police
     assert "官方号码" not in page and "来电显示可以伪造" in page and "021-95118" in page
+
+
+def test_home_page_figures_are_computed_from_the_corpus(built_site):
+    from fanzha.views import corpus_stats
+
+    cases = check_project(ROOT).corpus.cases
+    stats = corpus_stats(cases)
+    assert stats.cases == len(list((ROOT / "cases").glob("*.yml")))
+    assert stats.total_loss == sum(c.loss.amount_cny or 0 for c in cases.values())
+    page = html("index.html")
+    assert f"本站收录 {stats.cases} 个真实案例" in page and f"{stats.total_loss:,} 元" in page
+
+
+def test_every_never_say_platform_has_cited_statements(built_site):
+    corpus = check_project(ROOT).corpus
+    assert len(corpus.vocab["never_say"]) >= 5  # JD Finance and at least four more
+    for platform, never in corpus.vocab["never_say"].items():
+        assert never.statements and all(st.source in corpus.vocab["sources"] for st in never.statements), platform
+        assert (SITE / "never-say" / platform / "index.html").exists()
+
+
+def test_vocabulary_entries_are_used(built_site):
+    """Platforms, scam types and red flags appear in cases; advice in a case or on a scam type's page."""
+    from fanzha.site import case_flags
+
+    corpus = check_project(ROOT).corpus
+    vocab, cases = corpus.vocab, corpus.cases.values()
+    assert set(vocab["platforms"]) == {p for c in cases for p in c.platforms}
+    assert set(vocab["scam_types"]) == {c.scam_type for c in cases}
+    flags = {f for c in cases for f in case_flags(c)} | {f for t in vocab["scam_types"].values() for f in t.red_flags}
+    flags |= {f for t in vocab["scam_types"].values() for s in t.typical_scripts for turn in s.turns for f in turn.red_flags}
+    assert set(vocab["red_flags"]) <= flags
+    advice = {a for c in cases for a in c.advice} | {a for t in vocab["scam_types"].values() for a in t.advice}
+    assert set(vocab["advice"]) <= advice | set(REQUIRED_PAGES_ADVICE)
+
+
+REQUIRED_PAGES_ADVICE = ("call-96110", "call-110", "anti-fraud-app", "hang-up-and-verify", "verify-through-official-app",
+                         "never-share-screen-or-code", "never-transfer-to-strangers", "answer-96110-calls", "official-app-store-only")
+
+
+def test_cited_sources_link_to_their_address(built_site):
+    sources = check_project(ROOT).corpus.vocab["sources"]
+    about = html("about/index.html")
+    for ident, source in sources.items():
+        if source.url:
+            assert f'href="{source.url.replace("&", "&amp;")}" rel="noopener noreferrer"' in about, ident
+    with_url = [s for s in sources.values() if s.url]
+    assert len(with_url) >= 20
+
+
+def test_no_broken_links_inside_the_site(built_site):
+    """Every link from one page of the site to another lands on a file that exists (404 pages included)."""
+    base = "/" + SiteConfig.read(ROOT).site_url.split("://", 1)[1].partition("/")[2]
+    broken = []
+    for page in SITE.rglob("*.html"):
+        if "pagefind" in page.parts:
+            continue
+        for href in re.findall(r'href="([^"#?]*)(?:[#?][^"]*)?"', page.read_text(encoding="utf-8")):
+            if not href or href.startswith(("http://", "https://", "mailto:", "tel:", "javascript:")):
+                continue
+            if href.startswith("/"):
+                if not href.startswith(base):
+                    broken.append((page, href))
+                    continue
+                target = SITE / href[len(base):]
+            else:
+                target = (page.parent / href)
+            target = target / "index.html" if href.endswith("/") or target.is_dir() else target
+            if not target.exists():
+                broken.append((str(page.relative_to(SITE)), href))
+    assert not broken, broken[:10]
