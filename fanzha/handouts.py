@@ -177,6 +177,31 @@ def render_preview(pdf: bytes, width: int = 420) -> bytes:
         pdf_doc.close()
 
 
+def _render_one(job: tuple[str, str]) -> tuple[bytes, bytes, str | None]:
+    html, base = job
+    try:
+        pdf = render_pdf(html, Path(base))
+    except HandoutError as error:
+        return b"", b"", str(error)
+    return pdf, render_preview(pdf), None
+
+
+def _render_many(pages: list[str], base: Path) -> list[tuple[bytes, bytes, str | None]]:
+    """PDF and preview of each page; on a clean build (every handout new) in a process per core."""
+    jobs = [(html, str(base)) for html in pages]
+    workers = min(os.cpu_count() or 1, 4, len(jobs))
+    if workers < 2:
+        return [_render_one(job) for job in jobs]
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_render_one, jobs))
+    except (OSError, ValueError, RuntimeError):  # no processes here: one after the other
+        return [_render_one(job) for job in jobs]
+
+
 def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, cache: Path) -> dict[str, dict[str, bytes]]:
     """lang -> {file name: bytes} for every handout's PDF and PNG; reuses files whose HTML is unchanged.
     page_url(lang, page) gives the public address a handout's QR code points to."""
@@ -189,23 +214,32 @@ def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, 
     manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest = manifest if isinstance(manifest, dict) else {}
     out: dict[str, dict[str, bytes]] = {}
+    todo: dict[str, str] = {}  # pdf name -> HTML, for the handouts whose HTML changed since they were made
     for lang, renderer in renderers.items():
-        files: dict[str, bytes] = {}
         for handout in handouts(corpus):
             html = render_html(env, renderer, handout, index, page_url(lang, handout.page))
             digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
             pdf_name, png_name = handout.file(lang, "pdf"), handout.file(lang, "png")
-            cached_pdf, cached_png = cache / pdf_name, cache / png_name
-            if manifest.get(pdf_name) != digest or not cached_pdf.exists() or not cached_png.exists():
-                try:
-                    pdf = render_pdf(html, cache)
-                except HandoutError as error:
-                    raise HandoutError(f"handout {pdf_name}: {error}") from None
-                cached_pdf.write_bytes(pdf)
-                cached_png.write_bytes(render_preview(pdf))
+            if manifest.get(pdf_name) != digest or not (cache / pdf_name).exists() or not (cache / png_name).exists():
+                todo[pdf_name] = html
                 manifest[pdf_name] = digest
-            files[pdf_name] = cached_pdf.read_bytes()
-            files[png_name] = cached_png.read_bytes()
+    failed = []
+    for pdf_name, (pdf, png, error) in zip(todo, _render_many(list(todo.values()), cache)):
+        if error:
+            manifest.pop(pdf_name, None)  # made again next time
+            failed.append(f"handout {pdf_name}: {error}")
+            continue
+        (cache / pdf_name).write_bytes(pdf)
+        (cache / pdf_name.replace(".pdf", ".png")).write_bytes(png)
+    if failed:
+        manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=True), encoding="utf-8")
+        raise HandoutError(failed[0])
+    for lang in renderers:
+        files: dict[str, bytes] = {}
+        for handout in handouts(corpus):
+            for kind in ("pdf", "png"):
+                name = handout.file(lang, kind)
+                files[name] = (cache / name).read_bytes()
         out[lang] = files
     manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=True), encoding="utf-8")
     return out
