@@ -202,7 +202,8 @@ def _check_cited(doc: Document, path: tuple, cited: list[str] | str, editorial: 
                        "cite either the reports the text comes from or, for our own advice, the editorial source alone")
 
 
-_VICTIM_LABEL = re.compile(r"^(?:[\u4e00-\u9fff]{1,2}(?:女士|先生|某|某某|同学|小姐|阿姨|大爷|老师|师傅)|[小老阿][\u4e00-\u9fff])$")
+# A surname form (曹女士, 小张, 施某) or the letter a report uses instead of a surname (C女士, 小Z).
+_VICTIM_LABEL = re.compile(r"^(?:(?:[\u4e00-\u9fff]{1,2}|[A-Z])(?:女士|先生|某|某某|同学|小姐|阿姨|大爷|老师|师傅)|[小老阿][\u4e00-\u9fffA-Z])$")
 
 
 def check_case(doc: Document, case: Case, corpus: Corpus) -> None:

@@ -143,3 +143,11 @@ def test_the_casebooks_own_advice_is_never_passed_off_as_a_report(tmp_path, caps
     (data / "red_flags.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
     status, out = run(capsys, data / "red_flags.yml")
     assert status == 1 and " FZ026 " in out and message in out, out
+
+
+@pytest.mark.parametrize("label, ok", [("C女士", True), ("小Z", True), ("X先生", True), ("曹女士", True),
+                                       ("曹丽华", False), ("Cao Lihua", False), ("陈先生父亲", False)])
+def test_victim_labels_are_surname_forms_or_the_reports_letters(label, ok):
+    from fanzha.checks import _VICTIM_LABEL
+
+    assert bool(_VICTIM_LABEL.match(label)) is ok
