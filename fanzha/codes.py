@@ -45,6 +45,8 @@ CODES: dict[str, Code] = {
         Code("FZ033", "error", "Service number in free text", "Put public numbers in spoofed_numbers, official_numbers or an advice's number."),
         Code("FZ034", "error", "URL is not http(s)", "Use an address starting with https:// or http://."),
         Code("FZ035", "error", "HTML in text", "Write plain text; pages escape it."),
+        Code("FZ036", "error", "Placeholder from the template left in",
+             "Replace 待填写… and 某某 with what the report says; put the report's source id in `sources` (add it to data/sources.yml first)."),
         Code("FZ301", "warning", "English text missing", "Add `en:` beside `zh:` (see CONTRIBUTING, translating)."),
         Code("FZ302", "warning", "English text identical to Chinese", "Translate the text into English."),
         Code("FZ303", "warning", "Keys out of canonical order", "Run `fanzha fmt <file>` (make fmt): it puts keys in the documented order and keeps comments."),

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from .checks import PLACEHOLDER_SOURCE
 from .fmt import FormatError, canonical_text, plain_or_quoted, write_atomic
 from .loader import read_document
 from .model import ID_PATTERN, Case
@@ -131,17 +132,15 @@ def cmd_new(args: argparse.Namespace) -> int:
         case_id = _ask(args.id, "--id", "案例编号 / case id (e.g. 2022-jilin-campus-loan-cancel)", lambda v: check_id(v, root))
         scam_type = _ask(args.type, "--type", "骗局类型 / scam type", lambda v: check_choice(v, types, "scam type", "data/scam_types.yml"))
         title = _ask(args.title, "--title", "中文标题 / title in Chinese", check_title)
-        type_sources = [s for s in (types[scam_type].get("sources") or []) if s in sources]
-        default_source = type_sources[0] if type_sources else next(iter(sources), "")
         if args.source is None and not sys.stdin.isatty():
-            source = default_source
+            source = PLACEHOLDER_SOURCE  # refused by validate (FZ036) until the case's own report is named
         else:
             if args.source is None:
                 print("来源 / sources (data/sources.yml; add a new one there first):", file=sys.stderr)
                 for ident, entry in sources.items():
                     print(f"  {ident}  {_zh(entry, 'title')}", file=sys.stderr)
-            source = _ask(args.source, "--source", "来源编号 / source id",
-                          lambda v: check_choice(v, sources, "source", "data/sources.yml"), default=default_source)
+            source = _ask(args.source, "--source", "来源编号 / source id (the report of this case)",
+                          lambda v: check_choice(v, sources, "source", "data/sources.yml"))
         path = scaffold(root, case_id, scam_type, title, source)
     except Refused as problem:
         print(f"fanzha new: {problem}", file=sys.stderr)
@@ -153,11 +152,13 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"  {problem}{'' if problem.severity == 'error' else ' (warning)'}", file=sys.stderr)
     stages = [s.get("id") for s in types[scam_type].get("stages") or [] if isinstance(s, dict)]
     print(f"wrote {display}: fill it in following its comments, then run `make validate` and `make fmt`.", file=sys.stderr)
-    if args.source is None:
-        print(f"  sources is set to {source}; replace it with the source that reports this case.", file=sys.stderr)
+    if source == PLACEHOLDER_SOURCE:
+        print(f"  sources holds the placeholder {source}: add the report to data/sources.yml, then put its id there "
+              "(next time: make new SOURCE=<id>, or fanzha new --source <id>).", file=sys.stderr)
     if stages:
         print(f"  the stages of {scam_type}: {', '.join(map(str, stages))}", file=sys.stderr)
-    return 1 if result.errors() else 0
+    # the placeholders (FZ036) are there to be filled in; anything else means the new file is broken
+    return 1 if any(p.code != "FZ036" for p in result.errors()) else 0
 
 
 def add_parser(sub: Any) -> None:
@@ -165,5 +166,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--id", help=f"the case id and file name, e.g. {EXAMPLE_ID}")
     p.add_argument("--type", help="the scam type's id in data/scam_types.yml, e.g. cancel-baitiao-jintiao")
     p.add_argument("--title", help="the title in Chinese")
-    p.add_argument("--source", help="the source's id in data/sources.yml (default: the scam type's first source)")
+    p.add_argument("--source", help="the id in data/sources.yml of the report this case comes from (asked for in a terminal; "
+                   f"otherwise the placeholder {PLACEHOLDER_SOURCE}, which validate refuses until replaced)")
     p.set_defaults(func=cmd_new)

@@ -151,3 +151,45 @@ def test_victim_labels_are_surname_forms_or_the_reports_letters(label, ok):
     from fanzha.checks import _VICTIM_LABEL
 
     assert bool(_VICTIM_LABEL.match(label)) is ok
+
+
+def _jilin_with(tmp_path, **changes) -> Path:
+    text = (ROOT / "cases" / "2022-jilin-campus-loan-cancel.yml").read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "cases" / "2022-jilin-variant.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_approximate_loss_is_a_lower_bound(capsys):
+    """10万余元 means more than 100,000: itemised payments of 105,000 fit it; exact losses must add up."""
+    from fanzha.checks import check_project
+
+    case = check_project(ROOT).corpus.cases["2022-jilin-campus-loan-cancel"]
+    assert case.loss.approximate and case.loss.amount_cny == 100000
+    from fanzha.checks import check_case
+    from fanzha.loader import Document
+
+    def problems(steps, approximate):
+        loss = case.loss.model_copy(update={"approximate": approximate})
+        flow = [case.money_flow[0].model_copy(update={"amount_cny": a, "kind": case.money_flow[0].kind.__class__("payment")}) for a in steps]
+        doc = Document(Path("x.yml"), "x.yml")
+        check_case(doc, case.model_copy(update={"loss": loss, "money_flow": flow}), check_project(ROOT).corpus)
+        return [p.code for p in doc.problems]
+
+    assert "FZ023" not in problems([60000, 45000], approximate=True)
+    assert "FZ023" in problems([60000, 45000], approximate=False)
+    assert "FZ023" in problems([150000, 100000], approximate=True)  # more than twice 10万: not what 余 means
+
+
+@pytest.mark.parametrize("written", ["110101 19900307 123X", "110101-19900307-123X", "1101 0119 9003 0712 3X"])
+def test_id_numbers_written_in_groups_are_found(tmp_path, written):
+    from fanzha.checks import check_text
+    from fanzha.loader import read_text
+
+    doc = read_text(f"title:\n  zh: 身份证号{written}被骗子报出\n", "x.yml")
+    check_text(doc)
+    assert [p.code for p in doc.problems if p.severity == "error"] == ["FZ030"]

@@ -66,10 +66,17 @@ def test_new_scaffolds_a_case_that_validates_and_round_trips(project, capsys):
     assert text.startswith("# yaml-language-server: $schema=../schema/case.schema.json\n")
     assert "# 标题" in text and "例 e.g." in text  # the template's comments come along
     assert f"zh: {TITLE}" in text and "scam_type: refund-claim" in text
-    # right after `new`: warnings for the missing English only, and already in canonical form
+    # right after `new`: refused until the placeholders are replaced (FZ036, each on its own line), English to add;
+    # already in canonical form
     status, out, _ = run(capsys, "validate", path)
-    assert status == 0
-    assert {line.split(": ")[1].split()[0] for line in out.splitlines()} == {"FZ301"}
+    assert status == 1
+    assert {line.split(": ")[1].split()[0] for line in out.splitlines()} == {"FZ301", "FZ036"}
+    placeholders = [line for line in out.splitlines() if " FZ036 " in line]
+    assert len(placeholders) == 3  # the summary, the victim's label and the source
+    assert any("sources still holds the placeholder fill-in-the-source" in line for line in placeholders)
+    for line in placeholders:
+        number = int(line.split(":")[1])
+        assert any(mark in text.splitlines()[number - 1] for mark in ("待填写", "某某", "fill-in-the-source"))
     assert run(capsys, "fmt", "--check", path)[0] == 0
     # a volunteer fills in the placeholders: then it passes --strict, still canonical, comments kept
     filled = (
@@ -78,6 +85,7 @@ def test_new_scaffolds_a_case_that_validates_and_round_trips(project, capsys):
                  "  zh: 李女士接到自称客服的电话，称可以退款，随后在会议软件里共享屏幕，被骗3800元。\n"
                  "  en: Ms Li was called by a fake agent offering a refund, shared her screen in a meeting app and lost 3,800 yuan.\n")
         .replace("    zh: 某某\n", "    zh: 李女士\n    en: Ms Li\n")
+        .replace("  - fill-in-the-source\n", "  - zhoushan-online-shopping-scams\n")
     )
     path.write_text(filled, encoding="utf-8")
     assert run(capsys, "validate", "--strict", path)[:2] == (0, "")
@@ -94,7 +102,8 @@ def test_template_is_a_valid_case_with_warnings_only(project, capsys):
     copy = project / "cases" / "2023-template-copy.yml"
     shutil.copy(template, copy)
     status, out, _ = run(capsys, "validate", copy)
-    assert status == 0 and out and all(" FZ301 " in line for line in out.splitlines()), out
+    # the template is valid YAML of the right shape; only its placeholders are refused, and English is to add
+    assert status == 1 and out and all(" FZ301 " in line or " FZ036 " in line for line in out.splitlines()), out
     assert run(capsys, "fmt", "--check", template)[0] == 0
 
 
@@ -116,7 +125,7 @@ def test_new_refuses_bad_input_with_a_message(project, capsys, args, message):
 
 
 def test_new_asks_for_what_is_missing_in_a_terminal(project, capsys, monkeypatch):
-    answers = iter(["Bad Id", "2023-asked", "nope", "credit-repair", TITLE, ""])
+    answers = iter(["Bad Id", "2023-asked", "nope", "credit-repair", TITLE, "", "2020-wuhan-hongshan-fake-service"])
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(builtins, "input", lambda prompt="": next(answers))
     status, out, err = run(capsys, "new")
@@ -124,8 +133,8 @@ def test_new_asks_for_what_is_missing_in_a_terminal(project, capsys, monkeypatch
     assert "is not a case id" in err and "unknown scam type 'nope'" in err  # asked again after each
     text = (project / "cases" / "2023-asked.yml").read_text(encoding="utf-8")
     assert "scam_type: credit-repair" in text
-    types = read_document(project / "data" / "scam_types.yml").data
-    assert f"  - {types['credit-repair']['sources'][0]}\n" in text  # the default source: the type's first
+    assert "  - 2020-wuhan-hongshan-fake-service\n" in text  # no default: asked again until a source is named
+    assert "is not a source" in err or "unknown source" in err
 
 
 # ---------------------------------------------------------------- fanzha fmt
