@@ -106,7 +106,7 @@ def check_text(doc: Document) -> None:
     for path, text in texts:
         zh, en = text.get("zh"), text.get("en")
         if en is None or (isinstance(en, str) and not en.strip()):
-            doc.report(path, "FZ301", f"{where(path)} has no English text; add `en:`")
+            doc.report(path, "FZ301", f"{where(path)} has no English text; add `en:`", key=True)  # where i18n points too
         elif isinstance(zh, str) and isinstance(en, str) and en.strip() == zh.strip() and _CJK.search(zh):
             # identical Latin text (QQ, TIM) is a name, not a missing translation
             doc.report(path + ("en",), "FZ302", f"{where(path)}.en is the same as the Chinese; translate it")

@@ -9,8 +9,6 @@ import logging
 import os
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 from fanzha.site import ALREADY_GENERATED, GenerationError, generate
 
 log = logging.getLogger("mkdocs.hooks.fanzha")
@@ -20,15 +18,40 @@ def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+_ERRORS: list[str] = []  # problems of the last save, shown on every served page until a save fixes them
+
+
 def on_pre_build(config) -> None:
     if os.environ.get(ALREADY_GENERATED):  # `fanzha build` generated the pages once for both languages
         return
+    _ERRORS.clear()
     try:
         changed = generate(_root(config))
     except GenerationError as error:
-        raise PluginError("the case files have errors; fix them and save again:\n" + str(error)) from None
+        # Keep serving the last good pages (nothing was written), with the problems on top of each page: the
+        # browser reloads at once and shows what to fix; the next good save clears it.
+        _ERRORS.extend(str(error).splitlines())
+        log.error("fanzha: the case files have errors; the pages shown are the last good ones:\n%s", error)
+        return
     if changed:
         log.info("fanzha: %d generated files changed", len(changed))
+
+
+def on_post_page(output: str, page, config) -> str:
+    if not _ERRORS:
+        return output
+    from html import escape
+
+    lines = "".join(f"<li><code>{escape(line)}</code></li>" for line in _ERRORS[:20])
+    banner = ('<div role="alert" style="background:#fff3e0;color:#000;border:3px solid #c62828;padding:0.6rem 1rem;'
+              'margin:0;font-size:0.8rem;position:relative;z-index:10"><strong>案例文件有错误，下面是上一次正确的页面。'
+              'The case files have errors; this is the last good version of the page.</strong> '
+              f'改好并保存后自动刷新 / Fix and save, and the page reloads.<ul>{lines}</ul></div>')
+    head, sep, rest = output.partition("<body")
+    if not sep:
+        return banner + output
+    tag_end = rest.index(">") + 1
+    return head + sep + rest[:tag_end] + banner + rest[tag_end:]
 
 
 def on_post_build(config) -> None:

@@ -411,3 +411,37 @@ def test_make_help_lists_the_new_targets():
     out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     for target in ("new", "fmt", "i18n"):
         assert re.search(rf"^  make {target} +\S", out, re.M), out
+
+
+def test_serving_a_broken_case_shows_the_problem_on_the_page(project, monkeypatch):
+    """make serve: a save that breaks a case keeps the last good pages, with the problem named on top of each."""
+    from types import SimpleNamespace
+
+    from fanzha import mkdocs_hooks
+
+    monkeypatch.delenv("FANZHA_PAGES_GENERATED", raising=False)
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    config = SimpleNamespace(config_file_path=str(project / "mkdocs.yml"))
+    case = project / "cases" / f"{JILIN}.yml"
+    case.write_text(case.read_text(encoding="utf-8").replace("amount_cny: 100000", "amount_cny: 10万余元"), encoding="utf-8")
+    mkdocs_hooks.on_pre_build(config)  # no exception: serving goes on
+    page = mkdocs_hooks.on_post_page('<html><body class="x"><p>page</p></body></html>', None, config)
+    assert 'role="alert"' in page and f"cases/{JILIN}.yml:" in page and "FZ013" in page
+    assert page.index('role="alert"') > page.index("<body")
+    case.write_text(case.read_text(encoding="utf-8").replace("amount_cny: 10万余元", "amount_cny: 100000"), encoding="utf-8")
+    mkdocs_hooks.on_pre_build(config)  # the next good save clears it
+    assert mkdocs_hooks.on_post_page("<body><p>page</p></body>", None, config) == "<body><p>page</p></body>"
+
+
+def test_validate_and_i18n_name_the_same_line_for_a_missing_translation(project, capsys):
+    case = project / "cases" / f"{JILIN}.yml"
+    lines = case.read_text(encoding="utf-8").splitlines()
+    start = lines.index("summary:")
+    kept = lines[: start + 2] + [l for l in lines[start + 2 :] if not (l.startswith("  en") and lines.index(l) < start + 5)]
+    case.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    _, out, _ = run(capsys, "validate", case)
+    from_validate = [line.split(" FZ301")[0].rstrip(":") for line in out.splitlines() if " FZ301 " in line]
+    _, out, err = run(capsys, "i18n")
+    from_i18n = [line.split(": missing")[0] for line in (out + err).splitlines() if ": missing summary" in line]
+    assert from_validate and from_validate == from_i18n == [f"cases/{JILIN}.yml:{start + 1}:1"]
