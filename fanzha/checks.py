@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import gc
 import hashlib
 import multiprocessing
@@ -174,7 +175,12 @@ def _references(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str, str]
 def _check_references(doc: Document, record: BaseModel, corpus: Corpus, base: tuple = (), skip: set[str] = frozenset()) -> None:
     for path, vocabulary, ident in _references(record, base):
         if vocabulary not in corpus.broken and ident not in corpus.vocab[vocabulary] and ident not in skip:
-            doc.report(path, "FZ021", f"{where(path)} names `{ident}`, which is not in data/{vocabulary}.yml")
+            known = list(corpus.vocab[vocabulary])
+            close = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
+            hint = (f"did you mean `{close[0]}`?" if close else
+                    f"the ids there include {', '.join(f'`{k}`' for k in known[:8])}{' …' if len(known) > 8 else ''}")
+            doc.report(path, "FZ021", f"{where(path)} names `{ident}`, which is not in data/{vocabulary}.yml; {hint} "
+                                      f"(a new one is added to data/{vocabulary}.yml first)")
 
 
 def _check_unique(doc: Document, path: tuple, ids: list[str], what: str) -> None:

@@ -157,7 +157,10 @@ def _parse(doc: Document, text: str) -> Document:
         source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
         if _HALF_QUOTED.search(source_line):
             what += '; a value that starts with a quote must end with it: use “full-width quotes” or quote the whole value'
-        doc.problems.append(Problem(doc.display, line, col, "FZ004", f"YAML syntax error: {what}"))
+            doc.problems.append(Problem(doc.display, line, col, "FZ004", f"YAML syntax error: {what}"))
+        else:
+            line, col, message = explain_yaml_error(text.split("\n"), line, col, what)
+            doc.problems.append(Problem(doc.display, line, col, "FZ004", message))
     except yaml.YAMLError as error:  # e.g. control characters the reader refuses
         doc.problems.append(Problem(doc.display, 1, 1, "FZ004", f"YAML syntax error: {error}"))
     except _Refused as refused:
@@ -176,6 +179,37 @@ _constructor = yaml.constructor.SafeConstructor()
 _resolver = yaml.resolver.Resolver()
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _MAYBE_NOT_TEXT = set("0123456789-+.~nNtTfFyYoO")  # first letters of YAML's nulls, booleans, numbers, dates
+
+
+_FULL_WIDTH_KEY = re.compile(r"^(\s*(?:- )?)([A-Za-z_]+)\s*：")
+_KEY_ONLY = re.compile(r"^(\s*)(?:- )?[A-Za-z_]+:\s*(?:#.*)?$")
+
+
+def explain_yaml_error(lines: list[str], line: int, col: int, what: str) -> tuple[int, int, str]:
+    """The parser's complaint in words a volunteer can act on, pointed at the line that is wrong: the parser
+    often notices a mistake only on the line after it."""
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    for number in (line, line - 1, line - 2):  # a full-width colon makes the key part of the text above
+        if 0 < number <= len(lines):
+            found = _FULL_WIDTH_KEY.match(lines[number - 1])
+            if found:
+                return (number, len(found.group(1)) + len(found.group(2)) + 1,
+                        f"`{found.group(2)}：` has a full-width colon (：); type the ASCII colon and a space instead: `{found.group(2)}: `")
+    for number in range(max(1, line - 3), line + 1):  # `title:` followed by a line that should sit under it
+        opener = _KEY_ONLY.match(lines[number - 1]) if number <= len(lines) else None
+        following = lines[number] if number < len(lines) else ""
+        depth = len(following) - len(following.lstrip(" "))
+        if opener and following.strip() and ":" in following and depth <= len(opener.group(1)):
+            key = lines[number - 1].strip().rstrip(":").lstrip("- ")
+            return (number + 1, 1, f"this line belongs under `{key}`: indent it by {len(opener.group(1)) + 2} spaces "
+                                   f"(two more than `{key}`)")
+    if "mapping values are not allowed" in what:
+        return (line, col, "this value contains `: ` (a colon and a space), which YAML reads as a new key; put the whole "
+                           'value in quotes ("…"), or write the colon in the text as a full-width ：')
+    if "expected key" in what or "expected ':'" in what or "expected <block end>" in what:
+        return (line, col, "this line does not line up with the ones around it: keys of the same level start in the same "
+                           "column, list items start with `- `, and a value that starts with a quote must end with it")
+    return (line, col, f"YAML syntax error: {what}")
 
 
 def _at(event: yaml.Event) -> tuple[int, int]:
@@ -350,6 +384,13 @@ def _report_validation_error(doc: Document, model: type[BaseModel], error: dict)
         doc.report(loc, "FZ012", f"{where(loc)} must be {hint}, got {given!r}")
     elif kind == "enum":
         doc.report(loc, "FZ012", f"{where(loc)} must be one of {error['ctx']['expected']}, got {given!r}")
+    elif kind == "too_short" and isinstance(given, list):
+        doc.report(loc, "FZ012", f"{where(loc)} needs at least {error.get('ctx', {}).get('min_length', 1)} entry: "
+                                 f"under `{name}:` write a line `  - ` followed by the entry")
+    elif kind == "list_type" and given is None:
+        doc.report(loc, "FZ012", f"{where(loc)} is empty: under `{name}:` write one line `  - ` per entry, or delete the key")
+    elif kind in ("string_type", "model_type", "dict_type") and given is None:
+        doc.report(loc, "FZ012", f"{where(loc)} is empty: write its value after `{name}:`, or delete the key")
     else:
         shown = repr(given) if isinstance(given, (str, int, float, bool)) or given is None else type(given).__name__
         if len(shown) > 60:

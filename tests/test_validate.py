@@ -193,3 +193,29 @@ def test_id_numbers_written_in_groups_are_found(tmp_path, written):
     doc = read_text(f"title:\n  zh: 身份证号{written}被骗子报出\n", "x.yml")
     check_text(doc)
     assert [p.code for p in doc.problems if p.severity == "error"] == ["FZ030"]
+
+
+JILIN_FILE = ROOT / "cases" / "2022-jilin-campus-loan-cancel.yml"
+
+
+@pytest.mark.parametrize("old, new, line_of, wording", [
+    ("title:\n  zh: ", "title:\n  zh：", "  zh：", "full-width colon (：); type the ASCII colon"),
+    ("title:\n  zh: ", "title:\nzh: ", "zh: 假京东", "belongs under `title`: indent it by 2 spaces"),
+    ("scam_type: cancel-baitiao-jintiao", "scam_type: cancel: baitiao", "scam_type: cancel: baitiao", "put the whole value in quotes"),
+    ("sources:\n  - 2022-jilin-changyi-campus-loan", "sources: []", "sources: []", "needs at least 1 entry: under `sources:` write a line"),
+    ("sources:\n  - 2022-jilin-changyi-campus-loan", "sources:", "sources:", "is empty: under `sources:` write one line"),
+    ("scam_type: cancel-baitiao-jintiao", "scam_type: cancel-baitiao", "scam_type: cancel-baitiao", "did you mean `cancel-baitiao-jintiao`?"),
+])
+def test_volunteer_mistakes_get_plain_messages_on_the_right_line(tmp_path, capsys, old, new, line_of, wording):
+    text = JILIN_FILE.read_text(encoding="utf-8")
+    assert old in text
+    broken = text.replace(old, new, 1)
+    path = tmp_path / "2022-jilin-campus-loan-cancel.yml"
+    path.write_text(broken, encoding="utf-8")
+    main(["validate", str(path)])
+    out = [line for line in capsys.readouterr().out.splitlines() if " FZ30" not in line]
+    assert out and wording in out[0], out
+    expected_line = next(n for n, line in enumerate(broken.splitlines(), 1) if line.startswith(line_of))
+    assert out[0].split(":")[1] == str(expected_line), out
+    for jargon in ("mapping values", "after validation", "valid list", "expected key"):
+        assert jargon not in out[0]
