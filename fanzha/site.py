@@ -130,12 +130,13 @@ class Renderer:
         if view is not None:
             context["v"] = view(self)
         env = self.html_env if template in HTML_BODY_TEMPLATES else self.env
-        body = env.get_template(template).render(
+        body = str(env.get_template(template).render(  # str: adding to Markup would escape the notice below
             t=self.t, link=self.link, href=self.href, twin=self.twin, s=self.strings, lang=self.lang, corpus=self.corpus,
             vocab=self.corpus.vocab, config=self.config, page=page, money=self.money, **context,
-        )
+        ))
         if self.missing and self.lang == "en":
-            note = '!!! warning "Translation missing"\n    Parts of this page have no English translation yet and are shown in Chinese. [Help translate](' + self.link("contribute.md") + ").\n\n"
+            note = ('!!! warning "Translation missing"\n    Parts of this page have no English translation yet and are shown in Chinese. '
+                    f"[Help translate]({self.link('contribute.md')}).\n\n")  # plain str: Markup would escape the marker
             head, sep, rest = body.partition("\n# ")
             body = head + sep + rest.replace("\n", "\n\n" + note, 1) if sep else note + body
         return body

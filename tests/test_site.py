@@ -174,6 +174,8 @@ def test_missing_translation_is_said_on_the_page():
     untranslated = case.model_copy(update={"summary": Text(zh="只有中文的摘要")})
     page = render_case(untranslated, "en")
     assert "Translation missing" in page and "只有中文的摘要" in page
+    html_page = markdown.markdown(page.split("---", 2)[2], extensions=["admonition", "attr_list", "md_in_html", "tables"])
+    assert '<div class="admonition warning">\n<p class="admonition-title">Translation missing</p>' in html_page  # a box, not text
     assert "Translation missing" not in render_case(case, "en")
 
 
