@@ -70,7 +70,12 @@ serve-en: $(STAMP) site-deps ## the same for the English site, at http://127.0.0
 	$(BIN)/fanzha generate
 	$(BIN)/mkdocs serve --dirty -f mkdocs.en.yml -a 127.0.0.1:8001
 
-test: $(STAMP) system-deps $(ZENSICAL_VENV)/bin/zensical ## run the whole test suite (installs what it needs)
+# Accessibility and HTML checkers for the tests, from the npm registry (no browser downloads: --ignore-scripts).
+TOOLS := .tools/node_modules
+$(TOOLS)/axe-core/axe.min.js: | system-deps
+	npm install --prefix .tools --ignore-scripts --no-audit --no-fund --silent axe-core@4.10.3 vnu-jar@26.9.27
+
+test: $(STAMP) system-deps $(ZENSICAL_VENV)/bin/zensical $(TOOLS)/axe-core/axe.min.js ## run the whole test suite (installs what it needs)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP) ## print the benchmark report (build, generation, page and search sizes, serve, validation; QUICK=1 is faster)

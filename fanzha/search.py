@@ -27,6 +27,20 @@ _INDENT = re.compile(r"\n[ \t]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
 
 
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
+_TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
+
+
+def theme_markup_fixed(html: str) -> str:
+    """Two pieces of the theme's markup the HTML standard refuses (Nu HTML Checker), mended in the built page
+    so that both MkDocs + Material and Zensical output are valid: `autocomplete` on its checkbox toggles,
+    and, on pages kept out of the navigation, a table-of-contents label whose checkbox is not there."""
+    html = _TOGGLE_AUTOCOMPLETE.sub(r"\1", html)
+    if 'id="__toc"' not in html:
+        html = _TOC_LABEL.sub(r'<div class="md-nav__title">\1</div>', html)
+    return html
+
+
 def minified(html: str) -> str:
     """The page without the theme's indentation and blank lines (about a sixth of a case page); a newline
     stays wherever there was whitespace, so nothing renders differently."""
@@ -57,7 +71,7 @@ class Indexing:
         for page in site.rglob("*.html"):
             if page.relative_to(site).parts[0] in ("pagefind", "en"):
                 continue  # the English site in site/en/ is its own language's
-            html = minified(page.read_text(encoding="utf-8"))
+            html = minified(theme_markup_fixed(page.read_text(encoding="utf-8")))
             page.write_text(html, encoding="utf-8")
             if self.scratch:
                 target = self.scratch / page.relative_to(site)

@@ -108,7 +108,7 @@ def browser_bytes(site: Path) -> dict[str, int] | None:
                 page.goto(base + start, wait_until="networkidle")
                 out[f"load_{lang}"] = sum(sizes)
                 sizes.clear()
-                page.locator("label[for='__search']").first.click()
+                page.locator(".fz-search-button").first.click()
                 field = page.locator("input.md-search__input")
                 field.fill(query)
                 field.press("End")

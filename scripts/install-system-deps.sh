@@ -7,6 +7,8 @@ if [ "${1:-}" != "--site" ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v pdfinfo >/dev/null || need+=(poppler-utils)
   command -v zbarimg >/dev/null || need+=(zbar-tools)
+  command -v java >/dev/null || need+=(default-jre-headless)  # the Nu HTML Checker (vnu.jar)
+  command -v npm >/dev/null || need+=(npm)  # fetches axe-core and vnu-jar for the quality tests
 fi
 # handouts: a CJK font that subsets small (WenQuanYi Zen Hei) and Pango for WeasyPrint
 fc-list :lang=zh family 2>/dev/null | grep -q "WenQuanYi Zen Hei" || need+=(fonts-wqy-zenhei)

@@ -76,7 +76,7 @@ def page(browser, server):
 
 
 def search(page, query: str):
-    page.locator("label.md-search__icon, label[for='__search']").first.click()
+    page.locator(".fz-search-button").first.click()
     field = page.locator("input.md-search__input")
     field.fill("")
     field.type(query)

@@ -15,6 +15,7 @@
   var form = dialog.querySelector("form");
   document.documentElement.classList.add("fz-has-search");
   var bundle = new URL(dialog.getAttribute("data-fz-pagefind"), document.baseURI);
+  var button = document.querySelector(".fz-search-button");
   var loading = null;
   var latest = 0;
 
@@ -122,6 +123,7 @@
     if (toggle.checked && e.key === "Escape") {
       toggle.checked = false;
       input.blur();
+      if (button) button.focus();
     } else if (!typing && (e.key === "/" || e.key === "s" || e.key === "f") && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
       toggle.checked = true;
@@ -135,9 +137,6 @@
       (next < 0 ? input : links[next]).focus();
     }
   });
-  // The header's search button is a <label>: let Enter and Space open it from the keyboard.
-  var button = document.querySelector('.md-header__button[for="__search"]');
-  if (button) button.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle.checked = true; input.focus(); }
-  });
+  // The header's search button opens the dialog (the theme's #__search toggle shows it).
+  if (button) button.addEventListener("click", function () { toggle.checked = true; input.focus(); });
 })();

@@ -1,0 +1,59 @@
+"""Accessibility and valid HTML on the built site: axe-core in a real browser (one page of each kind, both
+languages, search dialog open too) and the Nu HTML Checker over every page. Both stay at zero."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from test_browser import MOUNT
+from test_search import browser, page, serve  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / ".tools" / "node_modules"
+AXE = TOOLS / "axe-core" / "axe.min.js"
+VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PAGES = ["/", "/cases/", "/cases/2022-jilin-campus-loan-cancel/", "/types/refund-claim/", "/never-say/", "/never-say/jd-finance/",
+         "/red-flags/", "/handouts/", "/about/", "/contribute/", "/lists/all-2/", "/no-such-page/"]
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    httpd, url = serve(built_site)
+    yield url
+    httpd.shutdown()
+
+
+def axe_violations(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})
+        .then(r => r.violations.map(v => [v.id, v.nodes.map(n => n.target.join(' ')).slice(0, 3)]))""")
+
+
+@pytest.mark.parametrize("path", PAGES + ["/en" + p for p in PAGES])
+def test_axe_finds_no_violation(page, server, path):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it into .tools/")
+    page.goto(server + path, wait_until="networkidle")
+    assert axe_violations(page) == []
+
+
+def test_axe_finds_no_violation_in_the_open_search_dialog(page, server):
+    page.goto(server + "/cases/", wait_until="networkidle")
+    page.locator(".fz-search-button").click()
+    page.locator("input.md-search__input").fill("白条")
+    page.locator("input.md-search__input").press("End")
+    page.wait_for_selector(".md-search-result__item")
+    assert axe_violations(page) == []
+
+
+def test_every_page_is_valid_html(built_site):
+    if not VNU.exists() or not shutil.which("java"):
+        pytest.fail("the Nu HTML Checker needs java and .tools/ (`make test` installs both)")
+    pages = [str(p) for p in built_site.rglob("*.html") if "pagefind" not in p.parts]
+    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages], capture_output=True, text=True)
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    errors = [(m.get("url", "").split("/site/")[-1], m.get("lastLine"), m.get("message")) for m in messages if m.get("type") == "error"]
+    assert errors == [], errors[:10]
