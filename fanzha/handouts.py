@@ -138,14 +138,27 @@ def card_sources(vocab: dict, handout: Handout, index, main_type: str) -> tuple[
     return unique[:MAX_SOURCES], max(0, len(unique) - MAX_SOURCES)
 
 
-def render_html(env: jinja2.Environment, renderer, handout: Handout, index, page_url: str) -> str:
+def real_case(corpus: Corpus, index, type_id: str):
+    """The newest case of a scam type that reports where it happened and what was lost: the card's short story."""
+    for ident in index.cases_by_type.get(type_id, []):
+        case = corpus.cases[ident]
+        if case.place and case.loss.amount_cny and case.loss.outcome.value != "averted":
+            return case
+    return None
+
+
+def render_html(env: jinja2.Environment, renderer, handout: Handout, index, page_url: str, with_story: bool = True,
+                large: bool = False) -> str:
     """HTML of one handout in the renderer's language (renderer: fanzha.site.Renderer gives t() and strings)."""
     template = env.get_template("handout.html.j2")
     renderer.page = handout.page
     vocab = renderer.corpus.vocab
     main_type = max(vocab["scam_types"], key=lambda k: (len(index.cases_by_type.get(k, [])), k))
+    story = None if handout.kind == "never_say" or not with_story else real_case(renderer.corpus, index, handout.subject if handout.kind == "type" else main_type)
     source_ids, more_sources = card_sources(vocab, handout, index, main_type)
-    return template.render(source_ids=source_ids, more_sources=more_sources,
+    if story is not None and story.sources[0] not in source_ids:
+        source_ids = [story.sources[0], *source_ids[:-1]] if len(source_ids) >= MAX_SOURCES else [story.sources[0], *source_ids]
+    return template.render(source_ids=source_ids, more_sources=more_sources, story=story, money=renderer.money, large=large,
         h=handout, t=renderer.t, s=renderer.strings, lang=renderer.lang, vocab=renderer.corpus.vocab, corpus=renderer.corpus,
         index=index, actions=ACTIONS, url=page_url, qr=qr_svg(page_url), date=build_date(), fonts=CJK_FONTS,
         scam_type=renderer.corpus.vocab["scam_types"].get(handout.subject) if handout.subject else None,
@@ -177,16 +190,22 @@ def render_preview(pdf: bytes, width: int = 420) -> bytes:
         pdf_doc.close()
 
 
-def _render_one(job: tuple[str, str]) -> tuple[bytes, bytes, str | None]:
-    html, base = job
-    try:
-        pdf = render_pdf(html, Path(base))
-    except HandoutError as error:
-        return b"", b"", str(error)
-    return pdf, render_preview(pdf), None
+def _render_one(job: tuple[tuple[str, ...], str]) -> tuple[bytes, bytes, str | None]:
+    """The first of the page's versions that fits one A4 page: large type with the real case, normal type with
+    it, normal type without it."""
+    versions, base = job
+    error = ""
+    for html in versions:
+        try:
+            pdf = render_pdf(html, Path(base))
+        except HandoutError as problem:
+            error = str(problem)
+            continue
+        return pdf, render_preview(pdf), None
+    return b"", b"", error
 
 
-def _render_many(pages: list[str], base: Path) -> list[tuple[bytes, bytes, str | None]]:
+def _render_many(pages: list[tuple[str, ...]], base: Path) -> list[tuple[bytes, bytes, str | None]]:
     """PDF and preview of each page; on a clean build (every handout new) in a process per core."""
     jobs = [(html, str(base)) for html in pages]
     workers = min(os.cpu_count() or 1, 4, len(jobs))
@@ -221,7 +240,10 @@ def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, 
             digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
             pdf_name, png_name = handout.file(lang, "pdf"), handout.file(lang, "png")
             if manifest.get(pdf_name) != digest or not (cache / pdf_name).exists() or not (cache / png_name).exists():
-                todo[pdf_name] = html
+                # the largest type and a real case when they fit on the page, for readers at a notice board
+                url = page_url(lang, handout.page)
+                todo[pdf_name] = (render_html(env, renderer, handout, index, url, large=True), html,
+                                  render_html(env, renderer, handout, index, url, with_story=False))
                 manifest[pdf_name] = digest
     failed = []
     for pdf_name, (pdf, png, error) in zip(todo, _render_many(list(todo.values()), cache)):
