@@ -79,7 +79,7 @@ def build_with_zensical(root: Path) -> int:
         return 1
     env = build_env(root)
     for config in ("mkdocs.yml", "mkdocs.en.yml"):  # Chinese first: its build would empty site/en
-        if subprocess.run([str(zensical), "build", "--clean", "-f", config], cwd=root, env=env).returncode != 0:
+        if subprocess.run([str(zensical), "build", "--clean", "--strict", "-f", config], cwd=root, env=env).returncode != 0:
             print(f"zensical build failed for {config}; the messages above say why", file=sys.stderr)
             return 1
     for site, lang in ((root / "site", "zh"), (root / "site" / "en", "en")):

@@ -61,10 +61,13 @@ def on_post_build(config) -> None:
 
     from fanzha.search import index_site
 
-    def index() -> None:  # one language is served: its bundle at its root
-        error = index_site(Path(config.site_dir), config.theme["language"])
-        if error:
-            log.warning("fanzha: search index not made: %s", error)
+    def index() -> None:  # one language is served: its bundle at its root; pages left as MkDocs wrote them
+        try:
+            error = index_site(Path(config.site_dir), config.theme["language"], minify=False)
+        except OSError as problem:  # a rebuild replaced the pages meanwhile: the next one indexes again
+            error = str(problem)
+        if error:  # info, not warning: a warning would fail the strict build that may be running meanwhile
+            log.info("fanzha: search index not made this time: %s", error)
 
     # in the background: the edited page reloads at once, search catches up a few seconds later
     threading.Thread(target=index, daemon=True).start()

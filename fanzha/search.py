@@ -62,7 +62,7 @@ def spaced(html: str) -> str:
 class Indexing:
     """One language's built site: its pages minified, then Pagefind running in the background over them."""
 
-    def __init__(self, site: Path, lang: str):
+    def __init__(self, site: Path, lang: str, minify: bool = True):
         self.site, self.scratch = site, None
         source = site
         if lang == "zh":
@@ -71,8 +71,10 @@ class Indexing:
         for page in site.rglob("*.html"):
             if page.relative_to(site).parts[0] in ("pagefind", "en"):
                 continue  # the English site in site/en/ is its own language's
-            html = minified(theme_markup_fixed(page.read_text(encoding="utf-8")))
-            page.write_text(html, encoding="utf-8")
+            html = page.read_text(encoding="utf-8")
+            if minify:
+                html = minified(theme_markup_fixed(html))
+                page.write_text(html, encoding="utf-8")
             if self.scratch:
                 target = self.scratch / page.relative_to(site)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -93,5 +95,5 @@ class Indexing:
         return None
 
 
-def index_site(site: Path, lang: str) -> str | None:
-    return Indexing(site, lang).finish()
+def index_site(site: Path, lang: str, minify: bool = True) -> str | None:
+    return Indexing(site, lang, minify).finish()
