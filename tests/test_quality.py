@@ -57,3 +57,26 @@ def test_every_page_is_valid_html(built_site):
     messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
     errors = [(m.get("url", "").split("/site/")[-1], m.get("lastLine"), m.get("message")) for m in messages if m.get("type") == "error"]
     assert errors == [], errors[:10]
+
+
+def test_a_missing_translation_shows_as_a_box_on_the_english_page(page, tmp_path):
+    from fanzha.build import build_site
+
+    for name in ("cases", "data", "schema", "templates", "docs", "overrides", "fanzha"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    case = tmp_path / "cases" / "2022-jilin-campus-loan-cancel.yml"
+    lines = case.read_text(encoding="utf-8").splitlines()
+    start = lines.index("summary:")
+    del lines[start + 2 : start + 4]  # the summary's en and en_from: a text not translated yet
+    case.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert build_site(tmp_path) == 0
+    httpd, url = serve(tmp_path / "site")
+    try:
+        page.goto(url + "/en/cases/2022-jilin-campus-loan-cancel/")
+        box = page.locator(".admonition.warning")
+        assert box.is_visible() and "Translation missing" in box.inner_text()
+        assert "!!!" not in page.locator("article").inner_text()
+    finally:
+        httpd.shutdown()
