@@ -83,8 +83,7 @@ def build_with_zensical(root: Path) -> int:
             print(f"zensical build failed for {config}; the messages above say why", file=sys.stderr)
             return 1
     for site, lang in ((root / "site", "zh"), (root / "site" / "en", "en")):
-        for leftover in ("search.json",):  # Zensical's own whole-site index: not used (our search is Pagefind)
-            (site / leftover).unlink(missing_ok=True)
+        (site / "search.json").unlink(missing_ok=True)  # Zensical's own whole-site index: our search is Pagefind
         problem = search.index_site(site, lang)
         if problem:
             print(f"search index for {lang} not made: {problem}", file=sys.stderr)

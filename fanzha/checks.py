@@ -131,6 +131,7 @@ class Result:
     corpus: Corpus
     problems: list[Problem]
     checked: int
+    case_hashes: dict[str, str] = field(default_factory=dict)  # case id -> SHA-256 of its file (when cached)
 
     def errors(self, strict: bool = False) -> list[Problem]:
         return [p for p in self.problems if strict or p.severity == "error"]
@@ -484,6 +485,8 @@ def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache
         if wanted is None or doc.path.absolute() in wanted:
             problems.extend(doc.problems)
     result = Result(corpus=corpus, problems=sorted(set(problems)), checked=len(case_docs) + len(vocab_docs))
-    if cache is not None and not result.errors():
-        cache.save()  # a corpus with errors generates nothing, not even a cache
+    if cache is not None:
+        result.case_hashes = {path.stem: cache.used[display][0] for path, display in zip(case_paths, displays)}
+        if not result.errors():
+            cache.save()  # a corpus with errors generates nothing, not even a cache
     return result

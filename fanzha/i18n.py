@@ -62,10 +62,6 @@ class Coverage:
         return line
 
 
-def as_counts(counts: Coverage) -> dict[str, int]:
-    return {"total": counts.total, "translated": counts.translated, "outdated": counts.outdated}
-
-
 def texts_in(data: Any, shape: Any) -> Iterator[tuple[tuple, dict]]:
     """(path, mapping) for every bilingual text in a raw document."""
     for path, model, mapping in mappings(data, shape):
@@ -87,21 +83,24 @@ def _model_texts(value: Any) -> Iterator[Text]:
             yield from _model_texts(item)
 
 
+def model_counts(value: Any) -> dict[str, int]:
+    """{total, translated, outdated} over every text of loaded records (one case, a vocabulary, a corpus)."""
+    counts = Coverage()
+    for text in _model_texts(value):
+        counts.add(status(text))
+    return counts.as_dict()
+
+
 def coverage(source: Corpus | Path | str) -> dict[str, int]:
     """{total, translated, outdated} over every text of a checked corpus, or of the files under a project root.
 
     For the site: `coverage(corpus)` with the corpus the generator already has; `coverage(root)` reads the files."""
-    counts = Coverage()
     if isinstance(source, Corpus):
-        for entries in source.vocab.values():
-            for text in _model_texts(entries):
-                counts.add(status(text))
-        for text in _model_texts(source.cases):
-            counts.add(status(text))
-    else:
-        for report in scan(Path(source), []):
-            for state, _, _ in report.texts:
-                counts.add(state)
+        return model_counts([source.vocab, source.cases])
+    counts = Coverage()
+    for report in scan(Path(source), []):
+        for state, _, _ in report.texts:
+            counts.add(state)
     return counts.as_dict()
 
 

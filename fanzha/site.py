@@ -79,7 +79,7 @@ class SiteConfig:
 
     def page_url(self, lang: str, page: str) -> str:
         """Absolute URL of a generated page such as 'cases/x.md' in a language."""
-        path = "" if page == "index.md" else page[: -len("index.md")] if page.endswith("/index.md") else page[:-3] + "/"
+        path = page_url(page)
         return self.site_url + ("en/" if lang == "en" else "") + path
 
 
@@ -181,6 +181,7 @@ def environment(root: Path, markdown: bool = True) -> jinja2.Environment:
     # front matter: MkDocs themes print title and description into HTML unescaped, so escape them here
     env.filters["tojson_attr"] = lambda value: Markup(json.dumps(str(escape(value)), ensure_ascii=False))
     env.filters["url"] = lambda value: Markup(escape(value))  # checked http(s) addresses: HTML-escaped only
+    env.globals.update(SHORT_LIST=SHORT_LIST, list_page=list_page)
     return env
 
 
@@ -237,7 +238,7 @@ def listing(key: str, ids: list[str]) -> dict[str, dict]:
     count = max(1, -(-len(ids) // PER_PAGE))
     return {
         list_page(key, n): {
-            "list_key": key, "ids": ids[(n - 1) * PER_PAGE : n * PER_PAGE], "number": n, "pages": count, "total": len(ids),
+            "ids": ids[(n - 1) * PER_PAGE : n * PER_PAGE], "number": n, "total": len(ids),
             "previous": list_page(key, n - 1) if n > 1 else None, "next": list_page(key, n + 1) if n < count else None,
             "first": (n - 1) * PER_PAGE + 1,
         }
@@ -339,24 +340,14 @@ class PageCache:
 
 def corpus_coverage(corpus: Corpus, hashes: dict[str, str], cache: PageCache) -> dict[str, int]:
     """Translation coverage of the whole corpus; each case's counts are reused while its file is unchanged."""
-    total = i18n.Coverage()
-    for entries in corpus.vocab.values():
-        for text in i18n._model_texts(entries):
-            total.add(i18n.status(text))
-    counts = i18n.as_counts(total)
+    counts = i18n.model_counts(corpus.vocab)
     for ident, case in corpus.cases.items():
         hit = cache.coverage.get(ident)
-        if hit and hit[0] == hashes[ident]:
-            mine = hit[1]
-        else:
-            one = i18n.Coverage()
-            for text in i18n._model_texts(case):
-                one.add(i18n.status(text))
-            mine = i18n.as_counts(one)
+        mine = hit[1] if hit and hit[0] == hashes[ident] else i18n.model_counts(case)
         cache.new_coverage[ident] = (hashes[ident], mine)
         for key, value in mine.items():
             counts[key] += value
-    return {key: counts[key] for key in ("total", "translated", "outdated")}
+    return counts
 
 
 KEEP = object()  # a page whose file is already up to date
@@ -389,7 +380,7 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
     except jinja2.TemplateError as error:
         raise GenerationError(f"{template_position(error, 'handout.html.j2')}: {error.message} (while making the handouts)") from None
     cache = PageCache(cache_dir / "pages.pickle", root)
-    hashes = {ident: hashlib.sha256(corpus.files[f"case:{ident}"].read_bytes()).hexdigest() for ident in corpus.cases}
+    hashes = result.case_hashes  # computed once, while checking
     counts = corpus_coverage(corpus, hashes, cache)
     corpus_key = hashlib.sha256("".join(f"{i}:{h}" for i, h in sorted(hashes.items())).encode()).hexdigest()
     changed: list[Path] = []
@@ -401,16 +392,14 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
             # a case page depends on its own file; every other generated page on all of them
             key = hashes[page[len("cases/"):-3]] if template == "case.md.j2" else corpus_key
             target = tree / page
-            if key and cache.pages.get(f"{lang}/{page}") == key and target.exists():
+            cache.new_pages[f"{lang}/{page}"] = key
+            if cache.pages.get(f"{lang}/{page}") == key and target.exists():
                 files[target] = KEEP  # rendered from the same inputs last time
-                cache.new_pages[f"{lang}/{page}"] = key
                 continue
             try:
                 files[target] = renderer.render(template, page, **context)
             except jinja2.TemplateError as error:  # e.g. a template edited by hand; say where, not a traceback
                 raise GenerationError(f"{template_position(error, template)}: {error.message} (while making {lang}/{page})") from None
-            if key:
-                cache.new_pages[f"{lang}/{page}"] = key
         # PDFs and previews: all of them under the Chinese site's handouts/, each language's under its own
         for name, data in (printed["zh"] | printed["en"] if lang == "zh" else printed[lang]).items():
             files[tree / "handouts" / name] = data

@@ -21,3 +21,38 @@ def built_site():
 
     assert build_site(ROOT) == 0, "the strict build failed"
     return ROOT / "site"
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    """The real built site, served under /casebook/ from this machine only."""
+    from browsing import serve
+
+    httpd, url = serve(built_site)
+    yield url
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Playwright driving Debian's chromium, headless, never reaching past this machine."""
+    from browsing import CHROMIUM, CHROMIUM_ARGS
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A phone-sized page that records every request it makes (page.requests)."""
+    from browsing import PHONE
+
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()

@@ -1,88 +1,16 @@
 """The built site in a real browser (Playwright driving Debian's chromium), served from this machine only."""
 
-import functools
-import http.server
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
+from browsing import PHONE, search
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CASE = "2022-jilin-campus-loan-cancel"
-PHONE = {"width": 375, "height": 667}
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-MOUNT = "/casebook"  # the path of site_url: the site is served under it, as on GitHub Pages
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site under MOUNT, and its 404 page for anything else, as GitHub Pages does."""
-
-    def translate_path(self, path):
-        if path.split("?")[0] == MOUNT:
-            path = MOUNT + "/"
-        return super().translate_path(path[len(MOUNT):] if path.startswith(MOUNT + "/") else "/__outside__")
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.exists():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{MOUNT}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
-    page = context.new_page()
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    context.close()
-
-
-def search(page, query: str):
-    page.locator(".fz-search-button").first.click()
-    field = page.locator("input.md-search__input")
-    field.fill("")
-    field.type(query)
-    field.press("End")  # Material searches on keyup; typing CJK sends none
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    return page.locator(".md-search-result__item a")
+pytest.importorskip("playwright.sync_api")
 
 
 def test_chinese_search_finds_chinese_pages(page, server):

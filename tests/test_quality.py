@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import MOUNT
-from test_search import browser, page, serve  # noqa: F401  (fixtures)
+from browsing import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".tools" / "node_modules"
@@ -17,13 +16,6 @@ AXE = TOOLS / "axe-core" / "axe.min.js"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PAGES = ["/", "/cases/", "/cases/2022-jilin-campus-loan-cancel/", "/types/refund-claim/", "/never-say/", "/never-say/jd-finance/",
          "/red-flags/", "/handouts/", "/about/", "/contribute/", "/lists/all-2/", "/no-such-page/"]
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    httpd, url = serve(built_site)
-    yield url
-    httpd.shutdown()
 
 
 def axe_violations(page) -> list:

@@ -1,19 +1,16 @@
 """Search in a real browser: the right pages for real queries, per language, and a page load that does not
 grow with the casebook (Pagefind fetches its index per query, never at page load)."""
 
-import functools
-import http.server
 import shutil
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, MOUNT, PHONE, QuietHandler, search
+from browsing import MOUNT, PHONE, search, serve, top_five
 
 ROOT = Path(__file__).resolve().parent.parent
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 # (query, a page that must be among the first five results); the people, apps and words of the reports
 ZH_QUERIES = [
@@ -34,45 +31,6 @@ EN_QUERIES = [
     ("Ms Jiang", "/en/cases/2022-jilin-campus-loan-cancel/"),
     ("safe account", "/en/cases/"),
 ]
-
-
-def serve(folder: Path):
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}{MOUNT}"
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    httpd, url = serve(built_site)
-    yield url
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
-    page = context.new_page()
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    context.close()
-
-
-def top_five(page, base: str, start: str, query: str) -> list[str]:
-    page.goto(base + start)
-    links = search(page, query)
-    return [links.nth(i).get_attribute("href") for i in range(min(5, links.count()))]
 
 
 @pytest.mark.parametrize("query, expected", ZH_QUERIES)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from test_search import browser, page, serve, top_five  # noqa: F401  (fixtures)
-from test_browser import MOUNT
+from browsing import MOUNT, serve, top_five
 
 ROOT = Path(__file__).resolve().parent.parent
 ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
