@@ -1,7 +1,8 @@
-"""MkDocs hooks (mkdocs.yml `hooks:`), for `make serve`: regenerate the pages before each build, and index the
-served site with Pagefind after it, so search works in the preview too. Everything a page shows (language
-switch, edit link) comes from the generated pages themselves: a builder that runs no hooks (Zensical, or
-`fanzha build`, which generates and indexes once for both languages) gets the same site."""
+"""MkDocs hooks (mkdocs.yml `hooks:`). For `make serve`: regenerate the pages before each build, and index the
+served site with Pagefind after it, so search works in the preview too. For every build: pages marked
+`body: html` (case pages) skip Markdown (fanzha/html_body.py), the same HTML made faster. Everything a page
+shows (language switch, edit link) comes from the generated pages themselves: a builder that runs no hooks
+(Zensical) gets the same site."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import os
 from pathlib import Path
 
+from fanzha import html_body
 from fanzha.site import ALREADY_GENERATED, GenerationError, generate
 
 log = logging.getLogger("mkdocs.hooks.fanzha")
@@ -35,6 +37,30 @@ def on_pre_build(config) -> None:
         return
     if changed:
         log.info("fanzha: %d generated files changed", len(changed))
+
+
+_BODIES: dict[str, html_body.Body] = {}  # made from a page's Markdown, handed over after MkDocs' conversion
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.meta.get("body") != "html":
+        return markdown
+    body = html_body.convert(markdown)
+    if body is None:  # not only headings and HTML blocks after all: Markdown converts it
+        return markdown
+    _BODIES[page.file.src_uri] = body
+    return ""
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    body = _BODIES.pop(page.file.src_uri, None)
+    if body is None:
+        return html
+    from mkdocs.structure.toc import get_toc
+
+    page.toc = get_toc(body.toc_tokens)
+    page.present_anchor_ids = body.anchor_ids
+    return body.html
 
 
 def on_post_page(output: str, page, config) -> str:
