@@ -18,6 +18,7 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel
 
+from . import checker
 from .canonical import check_key_order, shape_of
 from .loader import Document, Problem, model_for, read_document, validate_model, where
 from .model import ID_PATTERN, VOCABULARIES, Case, Speaker, Outcome, MoneyStepKind, SourceKind
@@ -190,10 +191,30 @@ def _check_unique(doc: Document, path: tuple, ids: list[str], what: str) -> None
             doc.report(path + (len(ids) - 1 - ids[::-1].index(ident),), "FZ022", f"{what} `{ident}` is listed {count} times in {where(path)}")
 
 
-def _check_turns(doc: Document, path: tuple, turns: list, stages: set[str] | None) -> None:
+def _checker_phrases(corpus: Corpus) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Each red flag's checker phrases and the character table, made once per corpus (FZ304)."""
+    made = corpus.__dict__.get("_checker")
+    if made is None:
+        by_flag = {ident: list(flag.checker_phrases) for ident, flag in corpus.vocab["red_flags"].items()}
+        made = corpus.__dict__["_checker"] = (by_flag, checker.variant_table([p for ps in by_flag.values() for p in ps]))
+    return made
+
+
+def _check_turns(doc: Document, path: tuple, turns: list, stages: set[str] | None, corpus: Corpus) -> None:
+    by_flag, variants = _checker_phrases(corpus) if "red_flags" not in corpus.broken else ({}, {})
     for i, turn in enumerate(turns):
         if turn.speaker == Speaker.scammer and not turn.red_flags:
             doc.report(path + (i,), "FZ024", f"{where(path + (i,))} is a scammer line with no red_flags; name the red flag it shows")
+        elif turn.speaker == Speaker.scammer and by_flag and all(f in by_flag for f in turn.red_flags):
+            # the checker page must recognise every line scammers are reported to say, in both languages
+            phrases = [p for f in turn.red_flags for p in by_flag[f]]
+            for lang in ("zh", "en"):
+                text = getattr(turn.text, lang)
+                if text and checker.first_match(text, phrases, variants) is None:
+                    flags = ", ".join(turn.red_flags)
+                    doc.report(path + (i, "text", lang), "FZ304",
+                               f"the checker page would not recognise this scammer line ({lang}); add the words that give it away "
+                               f"to `checker_phrases` of its red flag ({flags}) in data/red_flags.yml")
         if stages is not None and turn.stage is not None and turn.stage not in stages:
             doc.report(path + (i, "stage"), "FZ021",
                        f"{where(path + (i, 'stage'))} names stage `{turn.stage}`; the scam type's stages are: {', '.join(sorted(stages))}")
@@ -233,9 +254,9 @@ def check_case(doc: Document, case: Case, corpus: Corpus) -> None:
     _check_cited(doc, ("sources",), case.sources, _editorial(corpus), "a case")
     scam_type = corpus.vocab["scam_types"].get(case.scam_type)
     if scam_type is not None:
-        _check_turns(doc, ("script",), case.script, {s.id for s in scam_type.stages})
+        _check_turns(doc, ("script",), case.script, {s.id for s in scam_type.stages}, corpus)
     else:
-        _check_turns(doc, ("script",), case.script, None)  # unknown scam type: only the red-flag rule applies
+        _check_turns(doc, ("script",), case.script, None, corpus)  # unknown scam type: only the red-flag rule applies
     for name in ("sources", "platforms", "channels", "advice"):
         _check_unique(doc, (name,), getattr(case, name), "id")
     _check_unique(doc, ("red_flags",), [f.flag for f in case.red_flags], "red flag")
@@ -273,6 +294,11 @@ def check_vocabulary(doc: Document, name: str, entries: dict[str, BaseModel], co
             _check_cited(doc, base + ("sources",), entry.sources, editorial, "what scammers say")
             _check_cited(doc, base + ("why_false_sources",), entry.why_false_sources, editorial, "", alone=True)
             _check_cited(doc, base + ("what_to_do_sources",), entry.what_to_do_sources, editorial, "", alone=True)
+            for j, phrase in enumerate(entry.checker_phrases):
+                try:
+                    checker.words(phrase)
+                except checker.PhraseError as problem:
+                    doc.report(base + ("checker_phrases", j), "FZ037", f"{where(base + ('checker_phrases', j))}: {problem}")
         elif name in ("channels", "platforms"):
             numbers = name == "platforms" and (entry.official_numbers or entry.spoofed_numbers)
             _check_cited(doc, base + ("sources",), entry.sources, editorial, "a platform's phone numbers", alone=not numbers)
@@ -282,7 +308,7 @@ def check_vocabulary(doc: Document, name: str, entries: dict[str, BaseModel], co
             _check_unique(doc, base + ("stages",), stages, "stage id")
             _check_unique(doc, base + ("typical_scripts",), [s.id for s in entry.typical_scripts], "script id")
             for j, script in enumerate(entry.typical_scripts):
-                _check_turns(doc, base + ("typical_scripts", j, "turns"), script.turns, set(stages))
+                _check_turns(doc, base + ("typical_scripts", j, "turns"), script.turns, set(stages), corpus)
                 _check_cited(doc, base + ("typical_scripts", j, "source"), script.source, editorial, "a script")
         elif name == "never_say":
             if ident not in corpus.vocab["platforms"]:

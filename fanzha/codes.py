@@ -47,9 +47,13 @@ CODES: dict[str, Code] = {
         Code("FZ035", "error", "HTML in text", "Write plain text; pages escape it."),
         Code("FZ036", "error", "Placeholder from the template left in",
              "Replace 待填写… and 某某 with what the report says; put the report's source id in `sources` (add it to data/sources.yml first)."),
+        Code("FZ037", "error", "Checker phrase cannot be used",
+             "Write words separated by spaces, alternatives separated by slashes: `注销/取消 白条/金条` (see the field reference)."),
         Code("FZ301", "warning", "English text missing", "Add `en:` beside `zh:` (see CONTRIBUTING, translating)."),
         Code("FZ302", "warning", "English text identical to Chinese", "Translate the text into English."),
         Code("FZ303", "warning", "Keys out of canonical order", "Run `fanzha fmt <file>` (make fmt): it puts keys in the documented order and keeps comments."),
+        Code("FZ304", "warning", "Scammer line the checker page would not recognise",
+             "Add the words that give the line away to `checker_phrases` of one of its red flags in data/red_flags.yml."),
     ]
 }
 

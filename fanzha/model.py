@@ -39,6 +39,15 @@ PhoneNumber = Annotated[
         examples=["95118", "400-606-5500"],
     ),
 ]
+CheckerPhrase = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=200,
+        description="Words the checker looks for: spaces between words that must appear in order, slashes between alternatives.",
+        examples=["注销/取消/关闭 白条/金条"],
+    ),
+]
 PartialDate = Annotated[
     str,
     Field(
@@ -238,6 +247,19 @@ class RedFlag(Strict):
 
     name: Text = Field(description="Short name of the warning sign.")
     phrases: list[Text] = Field(min_length=1, description="What scammers actually say (short quotes).")
+    checker_phrases: list[CheckerPhrase] = Field(
+        default_factory=list,
+        description="Words the checker page looks for in what a reader pastes, in Chinese or English. Words separated by "
+        "spaces must appear in this order, close together; a slash gives alternatives: `注销/取消/关闭 白条/金条`. Case, "
+        "width, punctuation and traditional characters do not matter. Every scammer line naming this flag must contain "
+        "one of them (FZ304).",
+        examples=[["注销/取消/关闭 白条/金条", "cancel/close baitiao/jintiao"]],
+    )
+    question: Optional[Text] = Field(
+        default=None,
+        description="A yes/no question for the self-check page, asked of someone who just had the call "
+        "(“对方是不是让你下载会议软件？”); flags without one are not asked.",
+    )
     why_false: Text = Field(description="Why it is a lie, as the sources in `why_false_sources` say it.")
     why_false_sources: list[Id] = Ref("sources", "Where `why_false` comes from (the editorial source for the casebook's own reasoning).", min_length=1)
     what_to_do: Text = Field(description="What to do when you hear it.")
