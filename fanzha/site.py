@@ -40,7 +40,7 @@ COVERAGE_MARKER = "<!-- translation-coverage -->"  # in docs/<lang>/*.md: replac
 ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"  # set by `fanzha build` so the MkDocs hook does not generate again
 OTHER = {"zh": "en", "en": "zh"}
 # Pages whose body is HTML handed to Markdown as it is: rendered without Markdown escaping (HTML escaping only).
-HTML_BODY_TEMPLATES = {"case.md.j2"}
+HTML_BODY_TEMPLATES = {"case.md.j2", "check.md.j2", "self_check.md.j2"}
 
 
 def page_url(page: str) -> str:
@@ -116,7 +116,8 @@ class Renderer:
         Not relative: MkDocs leaves links in raw HTML as they are, Zensical resolves them against the source
         file; a path from the site's root means the same page in both."""
         path, _, anchor = target.partition("#")
-        return Markup(escape(self.config.base_path + ("en/" if self.lang == "en" else "") + page_url(path)
+        path = page_url(path) if path.endswith(".md") else path  # a page, or a file such as assets/checker.js
+        return Markup(escape(self.config.base_path + ("en/" if self.lang == "en" else "") + path
                              + (f"#{anchor}" if anchor else "")))
 
     def twin(self) -> str:
@@ -259,6 +260,8 @@ def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
         "never-say/index.md": ("never_say_index.md.j2", {}),
         "about.md": ("about.md.j2", {}),
         "handouts.md": ("handouts.md.j2", {"handouts": handouts.handouts(corpus)}),
+        "check.md": ("check.md.j2", {"view": functools.partial(views.checker_view, index)}),
+        "self-check.md": ("self_check.md.j2", {"view": views.self_check_view}),
     }
     for page, context in listing("all", index.newest).items():
         out[page] = ("cases_index.md.j2" if page == "cases/index.md" else "case_list.md.j2", {"index": index, **context})

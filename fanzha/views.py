@@ -6,8 +6,11 @@ statistics and the exports can share them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from markupsafe import Markup
 
 from .model import Case, MoneyStepKind
 
@@ -141,3 +144,92 @@ def corpus_stats(cases: dict[str, Case]) -> CorpusStats:
     amounts = [c.loss.amount_cny for c in cases.values() if c.loss.amount_cny is not None]
     averted = sum(1 for c in cases.values() if c.loss.outcome.value == "averted")
     return CorpusStats(len(cases), len(cases) - averted, averted, sum(amounts), len(amounts))
+
+
+# ---------------------------------------------------------------- the checker and the self-check pages
+
+CHECKS = ["hang-up-and-verify", "verify-through-official-app", "call-96110"]  # what a reader can always do
+CHECKER_CASES = 3  # cases named per flag on the checker page; the red-flag page lists them all
+
+
+def first_sentence(text: str) -> str:
+    """Up to the first full stop (。 or '. '): one sentence to explain a match."""
+    for stop in ("。", ". "):
+        if stop in text:
+            return text[: text.index(stop) + len(stop)].strip()
+    return text
+
+
+def digits(number: str) -> str:
+    return "".join(ch for ch in number if ch.isdigit())
+
+
+def checker_view(index: Any, r: Any) -> dict[str, Any]:
+    """Everything the checker page's script needs, ready to show: for each red flag its patterns, one sentence
+    why it gives a scam away, what to do, links; the numbers the sources and cases name; the character table."""
+    from . import checker
+
+    s, vocab = r.strings, r.vocab
+    statements: dict[str, list[Link]] = {}
+    for platform, never in vocab["never_say"].items():
+        for st in never.statements:
+            for flag in st.red_flags:
+                statements.setdefault(flag, []).append(
+                    Link(r.t(vocab["platforms"][platform].name) + s["colon"] + r.t(st.summary), r.href(f"never-say/{platform}.md#{st.id}")))
+    flags = []
+    for ident, flag in vocab["red_flags"].items():
+        if not flag.checker_phrases:
+            continue
+        cases = index.cases_by_flag.get(ident, [])
+        flags.append({
+            "id": ident, "name": r.t(flag.name), "href": str(r.href("red-flags.md#" + ident)),
+            "why": first_sentence(r.t(flag.why_false)), "todo": r.t(flag.what_to_do),
+            "patterns": [checker.pattern(p) for p in flag.checker_phrases],
+            "never_say": [vars(link) | {"href": str(link.href)} for link in statements.get(ident, [])],
+            "cases": [{"text": r.t(r.corpus.cases[c].title), "href": str(r.href(f"cases/{c}.md"))} for c in cases[:CHECKER_CASES]],
+            "more": s["checker_more_cases"].format(n=len(cases)) if len(cases) > CHECKER_CASES else "",
+        })
+    numbers: dict[str, dict[str, str]] = {}
+    for ident, platform in vocab["platforms"].items():
+        # the numbers and their sources are listed on the platform's never-say page (or the about page)
+        where = {"case": r.t(platform.name), "href": str(r.href(f"never-say/{ident}.md" if ident in vocab["never_say"] else "about.md"))}
+        for number in platform.official_numbers:
+            numbers[digits(number)] = {"number": number, "kind": "official", **where,
+                                       "text": s["checker_official_number"].format(number=number, platform=r.t(platform.name))}
+        for number in platform.spoofed_numbers:
+            numbers.setdefault(digits(number), {"number": number, "kind": "spoofed", **where,
+                                                "text": s["checker_spoofed_number"].format(number=number, platform=r.t(platform.name))})
+    for ident in index.newest:
+        case = r.corpus.cases[ident]
+        for number in case.spoofed_numbers:
+            numbers.setdefault(digits(number), {"number": number, "kind": "spoofed", "text": s["checker_case_number"],
+                                                "case": r.t(case.title), "href": str(r.href(f"cases/{ident}.md"))})
+    for ident, advice in vocab["advice"].items():
+        if advice.number:
+            numbers.setdefault(digits(advice.number), {"number": advice.number, "kind": "hotline", "text": r.t(advice.text)})
+    phrases = [p for flag in vocab["red_flags"].values() for p in flag.checker_phrases]
+    labels = {key[len("checker_js_"):]: value for key, value in s.items() if key.startswith("checker_js_")} | {"colon": s["colon"]}
+    data = {"flags": flags, "numbers": numbers, "variants": checker.variant_table(phrases), "labels": labels}
+    # inside <script type="application/json">: "</" would end the element early
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+    return {"json": Markup(text), "checks": always_checks(r), "flags": len(flags), "numbers": len(numbers)}
+
+
+def always_checks(r: Any) -> list[dict[str, str]]:
+    """The three checks a reader can always make, whatever the checker or the self-check found."""
+    out = []
+    for ident in CHECKS:
+        advice = r.vocab["advice"][ident]
+        out.append({"text": r.t(advice.text), "number": advice.number or "", "source": source_view(advice.source, r)})
+    return out
+
+
+def self_check_view(r: Any) -> dict[str, Any]:
+    """The questions (red flags that have one, in the catalogue's order) and what each yes means."""
+    questions = [
+        {"id": ident, "text": r.t(flag.question), "flag": flag_link(ident, r), "todo": r.t(flag.what_to_do)}
+        for ident, flag in r.vocab["red_flags"].items() if flag.question
+    ]
+    actions = [r.t(r.vocab["advice"][a].text) for a in ("hang-up-and-verify", "never-share-screen-or-code", "never-transfer-to-strangers")]
+    return {"questions": questions, "checks": always_checks(r), "actions": actions,
+            "police": r.vocab["advice"]["call-110"], "hotline": r.vocab["advice"]["call-96110"]}

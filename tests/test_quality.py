@@ -15,7 +15,7 @@ TOOLS = ROOT / ".tools" / "node_modules"
 AXE = TOOLS / "axe-core" / "axe.min.js"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PAGES = ["/", "/cases/", "/cases/2022-jilin-campus-loan-cancel/", "/types/refund-claim/", "/never-say/", "/never-say/jd-finance/",
-         "/red-flags/", "/handouts/", "/about/", "/contribute/", "/lists/all-2/", "/no-such-page/"]
+         "/red-flags/", "/handouts/", "/about/", "/contribute/", "/lists/all-2/", "/no-such-page/", "/check/", "/self-check/"]
 
 
 def axe_violations(page) -> list:
@@ -38,6 +38,18 @@ def test_axe_finds_no_violation_in_the_open_search_dialog(page, server):
     page.locator("input.md-search__input").fill("白条")
     page.locator("input.md-search__input").press("End")
     page.wait_for_selector(".md-search-result__item")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_axe_finds_no_violation_in_the_checkers_results(page, server, prefix):
+    page.goto(server + prefix + "/check/", wait_until="networkidle")
+    page.fill("#fz-checker-text", "我是京东金融客服，请开启屏幕共享，来电 400-606-5500")
+    page.click("#fz-checker button[type=submit]")
+    assert page.locator(".fz-findings li").count() >= 1
+    assert axe_violations(page) == []
+    page.goto(server + prefix + "/self-check/", wait_until="networkidle")
+    page.locator("fieldset.fz-question input[value=yes]").first.check()
     assert axe_violations(page) == []
 
 
