@@ -37,7 +37,7 @@ def test_corpus_has_every_case_from_the_seeds():
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_failing_example_reports_its_code(code, capsys):
     folder = FAILING / code
-    files = sorted(folder.glob("*.yml"))
+    files = sorted(folder.rglob("*.yml"))  # data files sit in a data/ folder of their own
     assert files, f"{code} has no failing example under tests/failing/{code}/"
     status, out = run(capsys, *files)
     lines = [line for line in out.splitlines() if f" {code} " in line]
