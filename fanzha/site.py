@@ -40,7 +40,7 @@ COVERAGE_MARKER = "<!-- translation-coverage -->"  # in docs/<lang>/*.md: replac
 ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"  # set by `fanzha build` so the MkDocs hook does not generate again
 OTHER = {"zh": "en", "en": "zh"}
 # Pages whose body is HTML handed to Markdown as it is: rendered without Markdown escaping (HTML escaping only).
-HTML_BODY_TEMPLATES = {"case.md.j2", "check.md.j2", "self_check.md.j2"}
+HTML_BODY_TEMPLATES = {"case.md.j2", "check.md.j2", "self_check.md.j2", "stats.md.j2"}
 
 
 def page_url(page: str) -> str:
@@ -262,6 +262,7 @@ def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
         "handouts.md": ("handouts.md.j2", {"handouts": handouts.handouts(corpus)}),
         "check.md": ("check.md.j2", {"view": functools.partial(views.checker_view, index)}),
         "self-check.md": ("self_check.md.j2", {"view": views.self_check_view}),
+        "stats.md": ("stats.md.j2", {"view": functools.partial(views.statistics, corpus)}),
     }
     for page, context in listing("all", index.newest).items():
         out[page] = ("cases_index.md.j2" if page == "cases/index.md" else "case_list.md.j2", {"index": index, **context})

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import Case, MoneyStepKind
+from .model import Case, Gender, MoneyStepKind, Outcome
 
 
 @dataclass
@@ -233,3 +233,231 @@ def self_check_view(r: Any) -> dict[str, Any]:
     actions = [r.t(r.vocab["advice"][a].text) for a in ("hang-up-and-verify", "never-share-screen-or-code", "never-transfer-to-strangers")]
     return {"questions": questions, "checks": always_checks(r), "actions": actions,
             "police": r.vocab["advice"]["call-110"], "hotline": r.vocab["advice"]["call-96110"]}
+# ---------------------------------------------------------------- statistics page
+
+
+# The charts' geometry, in SVG user units. A chart is drawn in a 340-unit-wide viewBox and scaled to the
+# column it sits in (about 340 px on a 375 px phone), so its text is as large as the table's. A row is its
+# label (one or two lines) above two bars, cases and reported loss, each followed by its value; the bars'
+# offsets within those BARS_HEIGHT units are in templates/stats.md.j2.
+CHART_WIDTH = 340
+CHART_FONT = 14
+BAR_MAX = 230  # the longest bar; the rest of the width is left for the value written after it
+LINE_HEIGHT = 17
+LABEL_LINES = 2  # at most; a longer label ends in … (the table beside has it in full)
+BARS_HEIGHT = 34  # both bars, their values and the gap to the next row
+LEGEND_HEIGHT = 24
+AGE_BANDS = ((25, "age_under_25"), (40, "age_25_39"), (60, "age_40_59"), (None, "age_60_plus"))
+
+
+@dataclass
+class StatRow:
+    label: str
+    href: str  # the row's own page ("" when it has none)
+    lines: list[tuple[int, str]]  # the label as the chart draws it: (y within the row, text)
+    cases: int
+    with_amount: int  # cases in the row that report an amount
+    loss: int  # sum of those amounts
+    loss_text: str
+    y: int  # top of the row in the chart
+    bars_y: int  # top of the bars within the row
+    count_bar: float
+    loss_bar: float
+
+    @property
+    def count_x(self) -> float:  # where the value after a bar starts
+        return self.count_bar + 5
+
+    @property
+    def loss_x(self) -> float:
+        return self.loss_bar + 5
+
+
+@dataclass
+class StatGroup:
+    id: str  # the section's anchor
+    title: str
+    column: str  # header of the table's first column
+    summary: str  # the chart in a sentence
+    rows: list[StatRow]
+    height: int  # of the chart's viewBox
+
+
+def loss_cases(cases: dict[str, Case]) -> list[int]:
+    """Reported amounts of the cases where money was lost (every outcome but averted), sorted."""
+    return sorted(c.loss.amount_cny for c in cases.values()
+                  if c.loss.amount_cny is not None and c.loss.outcome != Outcome.averted)
+
+
+def median(values: list[int]) -> int | None:
+    """Median of sorted values, rounded to the whole yuan (None for none)."""
+    if not values:
+        return None
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else round((values[middle - 1] + values[middle]) / 2)
+
+
+def age_band(age: int | None) -> str | None:
+    if age is None:
+        return None
+    return next(label for limit, label in AGE_BANDS if limit is None or age < limit)
+
+
+def case_keys(case: Case) -> dict[str, list]:
+    """Which row of each statistics group a case counts in (None: not reported); several for platforms and
+    channels, where a case counts once for each it names."""
+    victim = case.victim
+    return {
+        "scam-type": [case.scam_type],
+        "platform": list(dict.fromkeys(case.platforms)) or [None],
+        "channel": list(dict.fromkeys(case.channels)) or [None],
+        "outcome": [case.loss.outcome.value],
+        "year": [case.date[:4] if case.date else None],
+        "student": [victim.student],
+        "gender": [victim.gender.value if victim.gender else None],
+        "age": [age_band(victim.age)],
+    }
+
+
+MULTIPLE = {"platform", "channel"}  # groups where one case may count in several rows
+
+
+def tally(cases: dict[str, Case]) -> dict[str, dict[Any, list[int]]]:
+    """group -> row key -> [cases, cases reporting an amount, sum of the amounts], in one pass."""
+    out: dict[str, dict[Any, list[int]]] = {}
+    for case in cases.values():
+        amount = case.loss.amount_cny
+        for group, keys in case_keys(case).items():
+            rows = out.setdefault(group, {})
+            for key in keys:
+                row = rows.setdefault(key, [0, 0, 0])
+                row[0] += 1
+                if amount is not None:
+                    row[1] += 1
+                    row[2] += amount
+    return out
+
+
+def char_width(char: str) -> float:
+    """Roughly how wide a sans-serif draws a character: CJK one em, anything else at most 0.6 em."""
+    return CHART_FONT * (1.0 if ord(char) >= 0x2E80 else 0.6)
+
+
+def chart_lines(text: str) -> list[str]:
+    """The label in lines that fit the chart, broken at a space in Latin text, anywhere in Chinese."""
+    lines, line, width = [], "", 0.0
+    for char in text:
+        if width + char_width(char) > CHART_WIDTH:
+            if len(lines) == LABEL_LINES - 1:
+                return lines + [line[:-1] + "…"]
+            cut = line.rfind(" ") if ord(char) < 0x2E80 else -1
+            lines.append(line[:cut] if cut > 0 else line)
+            line = line[cut + 1:] if cut > 0 else ""
+            width = sum(map(char_width, line))
+        line += char
+        width += char_width(char)
+    return lines + [line]
+
+
+CLOSED_GROUPS = {  # every row shown, even with no case in it
+    "outcome": [o.value for o in Outcome],
+    "student": [True, False],
+    "gender": [g.value for g in Gender],
+    "age": [band for _, band in AGE_BANDS],
+}
+
+
+def row_keys(group: str, counted: dict[Any, list[int]], vocab: dict[str, Any]) -> list:
+    """The rows of a group, in order; "not reported" (None) last, when any case is in it."""
+    def by_count(keys: list) -> list:  # most cases first; ties keep the vocabulary's order
+        return sorted(keys, key=lambda k: -counted.get(k, [0])[0])
+
+    if group == "scam-type":
+        return by_count(list(vocab["scam_types"]))  # every type, the casebook's subjects
+    if group in MULTIPLE:
+        keys = by_count([k for k in vocab[group + "s"] if k in counted])
+    elif group == "year":
+        keys = sorted(k for k in counted if k is not None)
+    else:
+        keys = list(CLOSED_GROUPS[group])
+    return keys + ([None] if None in counted else [])
+
+
+def row_label(group: str, key: Any, r: Any) -> tuple[str, str]:
+    """(label, link to the row's page or "")."""
+    s, vocab = r.strings, r.vocab
+    if key is None:
+        return s["stats_not_reported"], ""
+    if group == "scam-type":
+        return r.t(vocab["scam_types"][key].name), r.href(f"types/{key}.md")
+    if group == "platform":
+        return r.t(vocab["platforms"][key].name), r.href(f"never-say/{key}.md") if key in vocab["never_say"] else ""
+    if group == "channel":
+        return r.t(vocab["channels"][key].name), ""
+    if group == "year":
+        return key, ""
+    label = {"outcome": f"outcome_{key}", "student": "stats_student" if key else "stats_not_student",
+             "gender": f"stats_{key}", "age": key}[group]
+    return s[label], ""
+
+
+def statistics(corpus: Any, r: Any) -> dict[str, Any]:
+    """The statistics page: the home page's figures, the median, and one chart with its table per group."""
+    s, cases = r.strings, corpus.cases
+    stats = corpus_stats(cases)
+    counted = tally(cases)
+    groups = []
+    for group in ("scam-type", "platform", "channel", "outcome", "year", "student", "gender", "age"):
+        rows = counted.get(group, {})
+        groups.append(stat_group(group, [(row_label(group, k, r), rows.get(k, [0, 0, 0])) for k in row_keys(group, rows, r.vocab)],
+                                 rows.get(None, [0])[0], r))
+    lost = loss_cases(cases)
+    # the cited facts that are figures: those with a number in them
+    official = [{"text": r.t(fact.text), "source": source_view(fact.source, r)}
+                for fact in r.vocab["facts"].values() if any(char.isdigit() for char in fact.text.zh)]
+    return {
+        "lead": s["casebook_stats"].format(cases=stats.cases, averted=stats.averted, loss=r.money(stats.total_loss),
+                                           with_amount=stats.with_amount),
+        "key_figures": [
+            (s["stats_cases"], "", str(stats.cases)),
+            (s["stats_with_amount"], "", str(stats.with_amount)),
+            (s["stats_total_loss"], "", r.money(stats.total_loss)),
+            (s["stats_median_loss"], s["stats_median_of"].format(n=len(lost)), r.money(median(lost))),
+        ],
+        "groups": groups,
+        "official": official,
+        "chart": {"width": CHART_WIDTH, "font": CHART_FONT, "small_font": CHART_FONT - 2, "legend_loss_x": CHART_WIDTH // 2,
+                  "legend_loss_text_x": CHART_WIDTH // 2 + 16},
+    }
+
+
+def stat_group(group: str, rows: list[tuple[tuple[str, str], list[int]]], unreported: int, r: Any) -> StatGroup:
+    """One group's rows with their bars, and the sentence that says what its chart shows."""
+    s = r.strings
+    most_cases = max((row[0] for _, row in rows), default=0) or 1
+    most_loss = max((row[2] for _, row in rows), default=0) or 1
+    out, y = [], LEGEND_HEIGHT
+    for (label, href), (count, with_amount, loss) in rows:
+        lines = chart_lines(label)
+        out.append(StatRow(
+            label, href, [(CHART_FONT - 1 + LINE_HEIGHT * i, line) for i, line in enumerate(lines)], count, with_amount, loss,
+            r.money(loss if with_amount else None), y, LINE_HEIGHT * len(lines),
+            round(BAR_MAX * count / most_cases, 1), round(BAR_MAX * loss / most_loss, 1),
+        ))
+        y += LINE_HEIGHT * len(lines) + BARS_HEIGHT
+    reported = out[:-1] if unreported else out  # the "not reported" row is always last
+    sentences = []
+    top = max(reported, key=lambda row: row.cases, default=None)
+    if top is None or top.cases == 0:
+        sentences.append(s["stats_none_reported"])
+    else:
+        sentences.append(s["stats_most_cases"].format(label=top.label, n=top.cases))
+        top_loss = max(reported, key=lambda row: row.loss)
+        if top_loss.loss:
+            sentences.append(s["stats_most_loss"].format(label=top_loss.label, loss=top_loss.loss_text))
+    if unreported:
+        sentences.append(s["stats_unreported"].format(n=unreported))
+    if group in MULTIPLE:
+        sentences.append(s["stats_multiple"])
+    return StatGroup("by-" + group, s[f"stats_by_{group.replace('-', '_')}"], s[f"stats_column_{group.replace('-', '_')}"],
+                     s["stats_sentence_sep"].join(sentences), out, y)

@@ -44,6 +44,17 @@ def serve(folder: Path):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}{MOUNT}"
 
 
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"  # screenshots for people to look at (git-ignored)
+
+
+def phone_screenshot(page, name: str) -> Path:
+    """The whole page as a phone shows it, saved as test-artifacts/<name>-375.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{name}-{PHONE['width']}.png"
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
 def search(page, query: str):
     page.locator(".fz-search-button").first.click()
     field = page.locator("input.md-search__input")

@@ -1,13 +1,9 @@
 """The built site in a real browser (Playwright driving Debian's chromium), served from this machine only."""
 
-from pathlib import Path
-
 import pytest
 
-from browsing import PHONE, search
+from browsing import PHONE, phone_screenshot, search
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
 CASE = "2022-jilin-campus-loan-cancel"
 
 pytest.importorskip("playwright.sync_api")
@@ -69,11 +65,8 @@ def test_nothing_overflows_a_phone_screen(page, server, path):
 
 @pytest.mark.parametrize("name, path", [("home-zh", "/"), ("case-zh", f"/cases/{CASE}/"), ("home-en", "/en/"), ("case-en", f"/en/cases/{CASE}/")])
 def test_phone_screenshots(page, server, name, path):
-    ARTIFACTS.mkdir(exist_ok=True)
     page.goto(server + path, wait_until="networkidle")
-    target = ARTIFACTS / f"{name}-375.png"
-    page.screenshot(path=str(target), full_page=True)
-    assert target.stat().st_size > 10_000
+    assert phone_screenshot(page, name).stat().st_size > 10_000
 
 
 def test_printing_a_page_drops_the_site_chrome_and_shows_link_targets(page, server):
