@@ -303,7 +303,13 @@ def age_band(age: int | None) -> str | None:
     return next(label for limit, label in AGE_BANDS if limit is None or age < limit)
 
 
-def case_keys(case: Case) -> dict[str, list]:
+def report_year(case: Case, sources: dict) -> str | None:
+    """The year the case was first reported: few reports date the case itself, nearly all are dated."""
+    years = [sources[i].date[:4] for i in case.sources if i in sources and sources[i].date]
+    return min(years) if years else None
+
+
+def case_keys(case: Case, sources: dict) -> dict[str, list]:
     """Which row of each statistics group a case counts in (None: not reported); several for platforms and
     channels, where a case counts once for each it names."""
     victim = case.victim
@@ -312,7 +318,7 @@ def case_keys(case: Case) -> dict[str, list]:
         "platform": list(dict.fromkeys(case.platforms)) or [None],
         "channel": list(dict.fromkeys(case.channels)) or [None],
         "outcome": [case.loss.outcome.value],
-        "year": [case.date[:4] if case.date else None],
+        "year": [report_year(case, sources)],
         "student": [victim.student],
         "gender": [victim.gender.value if victim.gender else None],
         "age": [age_band(victim.age)],
@@ -322,12 +328,12 @@ def case_keys(case: Case) -> dict[str, list]:
 MULTIPLE = {"platform", "channel"}  # groups where one case may count in several rows
 
 
-def tally(cases: dict[str, Case]) -> dict[str, dict[Any, list[int]]]:
+def tally(cases: dict[str, Case], sources: dict) -> dict[str, dict[Any, list[int]]]:
     """group -> row key -> [cases, cases reporting an amount, sum of the amounts], in one pass."""
     out: dict[str, dict[Any, list[int]]] = {}
     for case in cases.values():
         amount = case.loss.amount_cny
-        for group, keys in case_keys(case).items():
+        for group, keys in case_keys(case, sources).items():
             rows = out.setdefault(group, {})
             for key in keys:
                 row = rows.setdefault(key, [0, 0, 0])
@@ -405,7 +411,7 @@ def statistics(corpus: Any, r: Any) -> dict[str, Any]:
     """The statistics page: the home page's figures, the median, and one chart with its table per group."""
     s, cases = r.strings, corpus.cases
     stats = corpus_stats(cases)
-    counted = tally(cases)
+    counted = tally(cases, corpus.vocab["sources"])
     groups = []
     for group in ("scam-type", "platform", "channel", "outcome", "year", "student", "gender", "age"):
         rows = counted.get(group, {})
