@@ -63,17 +63,23 @@ def pattern(phrase: str) -> str:
 
 
 def variant_table(phrases: list[str]) -> dict[str, str]:
-    """Traditional (and Taiwan, Hong Kong) forms of every character the phrases use → the simplified one."""
+    """Traditional (and Taiwan, Hong Kong) forms of every character the phrases use → the simplified one.
+    Whole words are converted too: OpenCC turns 注 into 註 only inside words such as 注销 → 註銷."""
     import opencc
 
-    chars = sorted({ch for phrase in phrases for ch in normalize(phrase) if ord(ch) > 0x2E80})
+    pieces = sorted({a for phrase in phrases for part in phrase.split() for a in part.split("/")})
+    pieces = [normalize(piece) for piece in pieces]
+    chars = sorted({ch for piece in pieces for ch in piece if ord(ch) > 0x2E80})
     table: dict[str, str] = {}
     for config in ("s2t", "s2tw", "s2hk"):
         converter = opencc.OpenCC(config)
-        for ch, converted in zip(chars, converter.convert("".join(chars))):
-            if converted != ch:
-                table[converted] = ch
-    return table
+        for text in [*chars, *pieces]:
+            converted = converter.convert(text)
+            if len(converted) == len(text):  # character for character: each differing one is a variant
+                for simple, variant in zip(text, converted):
+                    if variant != simple and ord(simple) > 0x2E80:
+                        table[variant] = simple
+    return dict(sorted(table.items()))
 
 
 @lru_cache(maxsize=64)
