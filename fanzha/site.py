@@ -325,7 +325,7 @@ class PageCache:
 
     def __init__(self, path: Path, root: Path):
         self.path = path
-        inputs = [p for folder in ("templates", "docs", "data") for p in root.joinpath(folder).rglob("*") if p.is_file()]
+        inputs = [p for folder in ("templates", "docs", "data", "schema") for p in root.joinpath(folder).rglob("*") if p.is_file()]
         inputs += [root / "mkdocs.yml", *Path(__file__).parent.glob("*.py")]
         self.key = fingerprint([p for p in inputs if p.exists()])
         try:
