@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps site-deps validate schema test serve serve-en site site-zensical bench clean new fmt i18n i18n-stamp docs copycheck
+.PHONY: help install system-deps site-deps validate schema test serve serve-en site site-zensical bench clean new fmt i18n i18n-stamp docs copycheck open-data
 
 help: ## list every task with one line each
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ i18n-stamp: $(STAMP) ## record en_from for every English text that has none yet 
 copycheck: $(STAMP) ## list texts that share 20+ characters with a saved source article: make copycheck ARTICLE=article.txt [FILES=cases/x.yml]
 	@test -n '$(ARTICLE)' || { echo "usage: make copycheck ARTICLE=path/to/article.txt [FILES='cases/x.yml data/advice.yml']"; exit 2; }
 	$(BIN)/fanzha copycheck '$(ARTICLE)' $(FILES)
+
+open-data: $(STAMP) ## write cases.json, cases.csv and the JSON Schemas into build/export/ (OUT=dir to choose)
+	$(BIN)/fanzha export $(if $(OUT),--out '$(OUT)')
 
 docs: $(STAMP) ## regenerate the field reference and the code table in CONTRIBUTING.md from the model
 	$(BIN)/fanzha docs

@@ -8,19 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import search
+from . import history, search
 from .site import ALREADY_GENERATED, GenerationError, generate
 
 
 def build_env(root: Path) -> dict[str, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
     if "SOURCE_DATE_EPOCH" not in env:  # same commit, same bytes: sitemaps carry the commit's date
-        try:
-            stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            stamp = ""
-        if stamp:
-            env["SOURCE_DATE_EPOCH"] = stamp
+        stamp = history.head(root)[1]
+        if stamp is not None:
+            env["SOURCE_DATE_EPOCH"] = str(stamp)
     return env
 
 

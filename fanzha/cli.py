@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import checker, copycheck, fmt, i18n, reference, scaffold, schema
+from . import checker, copycheck, fmt, i18n, opendata, reference, scaffold, schema
 from .checks import check_project
 from .codes import codes_table
 
@@ -84,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("codes", help="print the table of problem codes (Markdown)")
     p.set_defaults(func=cmd_codes)
+    opendata.add_parser(sub)
     for volunteer_tool in (scaffold, fmt, i18n, reference, copycheck, checker):  # new, fmt, i18n, docs, copycheck, checker
         volunteer_tool.add_parser(sub)
     return top

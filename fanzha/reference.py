@@ -12,6 +12,7 @@ fanzha/codes.py, and written between marker comments in CONTRIBUTING.md:
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import typing
@@ -36,7 +37,8 @@ _ENTRY_KEYS = {"never_say": "Each top-level key is the id of a platform in `data
 _TEXT_ORDER = {"zh": 0, "en": 1, "en_from": 2}
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
+    """A text inside a Markdown table cell."""
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
@@ -109,13 +111,14 @@ class _Reference:
             examples = [e for e in prop.get("examples") or type_schema.get("examples") or [] if [e] != _ID_EXAMPLES]
             if examples:
                 text += (" " if text else "") + "E.g. " + ", ".join(_example(e) for e in examples) + "."
-            lines.append(f"| `{field}` | {_cell(type_name)} | {need} | {_cell(text)} |")
+            lines.append(f"| `{field}` | {cell(type_name)} | {need} | {cell(text)} |")
         self.sections.append("\n".join(lines) + "\n")
         for nested in queue:
             if nested not in self.done:
                 self.model(nested, defs)
 
 
+@functools.cache  # the model does not change while a process runs (`make serve` regenerates on every edit)
 def fields_reference() -> str:
     """Every file kind and every model, field by field (type, required, description, example)."""
     ref = _Reference()
@@ -133,6 +136,38 @@ def fields_reference() -> str:
         parts.append(f"### `data/{name}.yml`: id → {model.__name__}\n\n{keys}\n")
         parts += ref.sections
     return "\n".join(parts)
+
+
+@functools.cache
+def _case_schema() -> tuple[dict, dict]:
+    case = Case.model_json_schema()
+    return case, {**case.get("$defs", {}), "Case": case}
+
+
+def case_field(path: str) -> tuple[str, str]:
+    """(type, description) of one field of a case by its dotted path ("victim.label.zh", "red_flags.flag"), read
+    as the field reference reads them; through a list of records (red_flags) the type is a list and the list's
+    description is kept. For the open data's CSV columns, each of which is one such field."""
+    case, defs = _case_schema()
+    schema, prop, description, many = case, {}, "", False
+    for part in path.split("."):
+        prop = schema["properties"][part]
+        inner = next((p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"), prop)
+        records = inner.get("type") == "array" and "$ref" in inner["items"]
+        if part not in ("zh", "en") and not many:  # a text's own zh/en say only "the text in …"
+            description = prop.get("description") or inner.get("description") or description
+        many = many or records
+        inner = inner["items"] if records else inner
+        if "$ref" in inner:
+            schema = defs[inner["$ref"].rsplit("/", 1)[-1]]
+    type_name, type_schema = _Reference().type_of(prop, defs, [])
+    refs = prop.get("references")
+    if refs:
+        type_name = re.sub(r"\bids?\b", lambda m: f"{m.group()} from `data/{refs}.yml`", type_name, count=1)
+        description = description.replace(f"Ids from data/{refs}.yml.", "").strip()
+    if many and not type_name.startswith("list of"):
+        type_name = "list of " + re.sub(r"^(id|text)\b", r"\1s", type_name)
+    return type_name, " ".join(description.split())
 
 
 SECTIONS = {"fields": fields_reference, "codes": codes_table}

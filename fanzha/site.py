@@ -26,8 +26,9 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import handouts, i18n, views
+from . import handouts, i18n, opendata, views
 from .checks import Corpus, check_project, fingerprint
+from .history import History
 from .loader import Problem
 from .model import Case, Text
 
@@ -81,6 +82,10 @@ class SiteConfig:
         """Absolute URL of a generated page such as 'cases/x.md' in a language."""
         path = page_url(page)
         return self.site_url + ("en/" if lang == "en" else "") + path
+
+    def case_urls(self, ident: str) -> dict[str, str]:
+        """A case's page in each language."""
+        return {lang: self.page_url(lang, f"cases/{ident}.md") for lang in LANGS}
 
 
 # ---------------------------------------------------------------- rendering helpers
@@ -263,6 +268,7 @@ def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
         "check.md": ("check.md.j2", {"view": functools.partial(views.checker_view, index)}),
         "self-check.md": ("self_check.md.j2", {"view": views.self_check_view}),
         "stats.md": ("stats.md.j2", {"view": functools.partial(views.statistics, corpus)}),
+        "open-data.md": ("open_data.md.j2", {"view": views.open_data_view}),
     }
     for page, context in listing("all", index.newest).items():
         out[page] = ("cases_index.md.j2" if page == "cases/index.md" else "case_list.md.j2", {"index": index, **context})
@@ -323,7 +329,7 @@ class PageCache:
 
     def __init__(self, path: Path, root: Path):
         self.path = path
-        inputs = [p for folder in ("templates", "docs", "data") for p in root.joinpath(folder).rglob("*") if p.is_file()]
+        inputs = [p for folder in ("templates", "docs", "data", "schema") for p in root.joinpath(folder).rglob("*") if p.is_file()]
         inputs += [root / "mkdocs.yml", *Path(__file__).parent.glob("*.py")]
         self.key = fingerprint([p for p in inputs if p.exists()])
         try:
@@ -387,6 +393,9 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
     hashes = result.case_hashes  # computed once, while checking
     counts = corpus_coverage(corpus, hashes, cache)
     corpus_key = hashlib.sha256("".join(f"{i}:{h}" for i, h in sorted(hashes.items())).encode()).hexdigest()
+    history = History.read(root)  # one git pass: when each case was added and last changed
+    # the open data and the feeds also show the commit and the dates: remade when one of them changes
+    exports_key = hashlib.sha256(f"{corpus_key}:{history.digest}".encode()).hexdigest()
     changed: list[Path] = []
     for lang in LANGS:
         renderer = renderers[lang]
@@ -404,6 +413,15 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
                 files[target] = renderer.render(template, page, **context)
             except jinja2.TemplateError as error:  # e.g. a template edited by hand; say where, not a traceback
                 raise GenerationError(f"{template_position(error, template)}: {error.message} (while making {lang}/{page})") from None
+        # the open data once, in the Chinese site's data/ (the English pages link there); a feed per language
+        made: dict[str, Any] = {opendata.FEED: functools.partial(
+            opendata.feed, lang, corpus, history, renderer.t, renderer.strings, config)}
+        if lang == "zh":
+            made |= {f"data/{name}": make for name, make in opendata.data_files(root, corpus, history, config.case_urls).items()}
+        for name, make in made.items():
+            target = tree / name
+            cache.new_pages[f"{lang}/{name}"] = exports_key
+            files[target] = KEEP if cache.pages.get(f"{lang}/{name}") == exports_key and target.exists() else make()
         # PDFs and previews: all of them under the Chinese site's handouts/, each language's under its own
         for name, data in (printed["zh"] | printed["en"] if lang == "zh" else printed[lang]).items():
             files[tree / "handouts" / name] = data

@@ -467,3 +467,45 @@ def stat_group(group: str, rows: list[tuple[tuple[str, str], list[int]]], unrepo
         sentences.append(s["stats_multiple"])
     return StatGroup("by-" + group, s[f"stats_by_{group.replace('-', '_')}"], s[f"stats_column_{group.replace('-', '_')}"],
                      s["stats_sentence_sep"].join(sentences), out, y)
+@dataclass
+class ColumnView:
+    name: str
+    field: str  # the case field it holds ("victim.label.zh"), or "" for a column made from the id
+    type: str  # Markdown, from the model (as in the field reference)
+    description: str
+
+
+def open_data_view(r: Any) -> dict[str, Any]:
+    """The open-data page: links to the files, every CSV column, the field reference; all read off the model."""
+    from markupsafe import Markup, escape
+
+    from . import opendata, reference
+    from .model import VOCABULARIES
+
+    s = r.strings
+    data = r.config.base_path + "data/"  # one copy, in the Chinese site: both languages link there by its path
+    columns = []
+    for column in opendata.COLUMNS:
+        type_name, description = column.described()
+        if not column.field:
+            description = s[f"column_{column.name}"]
+        elif column.field.endswith((".zh", ".en")):
+            description += " " + s["column_text_" + column.field[-2:]]
+        # names and fields are ids (nothing to escape) printed in code spans, where Markdown escapes would show
+        columns.append(ColumnView(Markup(escape(column.name)), Markup(escape(column.field)),
+                                  Markup(reference.cell(type_name)), Markup(reference.cell(description))))
+    schemas = [f"{name}.schema.json" for name in ("case", *VOCABULARIES)]
+    repository = f"{r.config.repo_url}/blob/{r.config.edit_branch}/"
+    return {
+        "json": Link("cases.json", Markup(escape(data + "cases.json"))),
+        "csv": Link("cases.csv", Markup(escape(data + "cases.csv"))),
+        "schemas": [Link(Markup(escape(name)), Markup(escape(f"{data}{opendata.SCHEMA_FOLDER}/{name}"))) for name in schemas],
+        "feed": Link(opendata.FEED, Markup(escape(r.config.base_path + ("en/" if r.lang == "en" else "") + opendata.FEED))),
+        "cases": len(r.corpus.cases),
+        "feed_entries": opendata.FEED_ENTRIES,
+        "credit": f"{s['site_name']} · {r.config.site_url} · CC BY 4.0",
+        "data_licence": Markup(escape(repository + "LICENSE-DATA")),
+        "code_licence": Markup(escape(repository + "LICENSE")),
+        "columns": columns,
+        "fields": Markup(reference.fields_reference()),
+    }

@@ -15,8 +15,8 @@ TOOLS = ROOT / ".tools" / "node_modules"
 AXE = TOOLS / "axe-core" / "axe.min.js"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PAGES = ["/", "/cases/", "/cases/2022-jilin-campus-loan-cancel/", "/types/refund-claim/", "/never-say/", "/never-say/jd-finance/",
-         "/red-flags/", "/handouts/", "/stats/", "/about/", "/contribute/", "/lists/all-2/", "/no-such-page/", "/check/",
-         "/self-check/"]
+         "/red-flags/", "/handouts/", "/stats/", "/about/", "/contribute/", "/lists/all-2/", "/open-data/", "/no-such-page/",
+         "/check/", "/self-check/"]
 
 
 def axe_violations(page) -> list:
