@@ -280,7 +280,7 @@ def test_every_page_names_its_languages_feed_in_the_head(built_site):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         head = text[: text.index("</head>")]
-        hrefs = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)"', head)
+        hrefs = re.findall(r'<link rel="alternate feed" type="application/atom\+xml" title="[^"]+" href="([^"]+)"', head)
         assert len(hrefs) == 1, page
         href = hrefs[0]
         target = SITE / href[len(CONFIG.base_path):] if href.startswith("/") else page.parent / href
