@@ -23,16 +23,19 @@ class PhraseError(ValueError):
     """A checker phrase that cannot be used; the message says how to write it."""
 
 
-def _kept(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LN"  # letters (incl. Chinese) and digits: as JS /[\p{L}\p{N}]/u
+_NOT_KEPT = re.compile(r"[\W_]+")  # keeps letters (Chinese too) and digits: as JS /[\p{L}\p{N}]/u
+_TABLES: dict[int, tuple[dict, dict]] = {}  # id(variants) -> (variants, its str.translate table)
 
 
 def normalize(text: str, variants: dict[str, str] | None = None) -> str:
     """NFKC, lower case, traditional → simplified by `variants`, only letters and digits."""
     text = unicodedata.normalize("NFKC", text).lower()
     if variants:
-        text = "".join(variants.get(ch, ch) for ch in text)
-    return "".join(ch for ch in text if _kept(ch))
+        kept = _TABLES.get(id(variants))
+        if kept is None or kept[0] is not variants:
+            kept = _TABLES[id(variants)] = (variants, str.maketrans(variants))
+        text = text.translate(kept[1])
+    return _NOT_KEPT.sub("", text)
 
 
 def words(phrase: str) -> list[list[str]]:
@@ -82,7 +85,7 @@ def variant_table(phrases: list[str]) -> dict[str, str]:
     return dict(sorted(table.items()))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=None)  # one compiled pattern per phrase in the data: a few hundred, never evicted
 def _compiled(phrase: str) -> re.Pattern:
     return re.compile(pattern(phrase))
 

@@ -52,7 +52,7 @@ def write_cases(real_dir: Path, out_dir: Path, count: int, seed: int = 1) -> Non
     turns_by_speaker: dict[str, list] = {}
     for case in real:
         for turn in case.get("script", []):
-            turns_by_speaker.setdefault(turn["speaker"], []).append(turn["text"])
+            turns_by_speaker.setdefault(turn["speaker"], []).append((turn["text"], turn.get("red_flags")))
     summaries = [case["summary"] for case in real]
     out_dir.mkdir(parents=True, exist_ok=True)
     for i in range(count):
@@ -62,8 +62,11 @@ def write_cases(real_dir: Path, out_dir: Path, count: int, seed: int = 1) -> Non
         new = {"zh": SURNAMES[k] + ("女士" if female else "先生"), "en": ("Ms " if female else "Mr ") + PINYIN[k]}
         old = case["victim"]["label"]
         for turn in case.get("script", []):
-            if rng.random() < 0.6:  # recombine: a line of the same speaker from any real case
-                turn["text"] = copy.deepcopy(rng.choice(turns_by_speaker[turn["speaker"]]))
+            if rng.random() < 0.6:  # recombine: a line of the same speaker from any real case, with its red flags
+                text, flags = copy.deepcopy(rng.choice(turns_by_speaker[turn["speaker"]]))
+                turn["text"] = text
+                if flags:
+                    turn["red_flags"] = flags
         other = rng.choice(summaries)
         case["summary"] = {"zh": case["summary"]["zh"] + other["zh"][: rng.randrange(20, 80)],
                            "en": case["summary"].get("en", "") + " " + other.get("en", "")[: rng.randrange(40, 160)]}
