@@ -74,10 +74,11 @@ def variant_table(phrases: list[str]) -> dict[str, str]:
     pieces = [normalize(piece) for piece in pieces]
     chars = sorted({ch for piece in pieces for ch in piece if ord(ch) > 0x2E80})
     table: dict[str, str] = {}
+    texts = [*chars, *pieces]
     for config in ("s2t", "s2tw", "s2hk"):
-        converter = opencc.OpenCC(config)
-        for text in [*chars, *pieces]:
-            converted = converter.convert(text)
+        # one call per table: OpenCC converts line by line, so the lines come back in the same order
+        converted_lines = opencc.OpenCC(config).convert("\n".join(texts)).split("\n")
+        for text, converted in zip(texts, converted_lines if len(converted_lines) == len(texts) else []):
             if len(converted) == len(text):  # character for character: each differing one is a variant
                 for simple, variant in zip(text, converted):
                     if variant != simple and ord(simple) > 0x2E80:

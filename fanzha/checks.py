@@ -191,17 +191,29 @@ def _check_unique(doc: Document, path: tuple, ids: list[str], what: str) -> None
             doc.report(path + (len(ids) - 1 - ids[::-1].index(ident),), "FZ022", f"{what} `{ident}` is listed {count} times in {where(path)}")
 
 
-def _checker_phrases(corpus: Corpus) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """Each red flag's checker phrases and the character table, made once per corpus (FZ304)."""
-    made = corpus.__dict__.get("_checker")
+def checker_phrases(corpus: Corpus) -> dict[str, list[str]]:
+    """Each red flag's checker phrases, collected once per corpus (FZ304)."""
+    made = corpus.__dict__.get("_checker_phrases")
     if made is None:
-        by_flag = {ident: list(flag.checker_phrases) for ident, flag in corpus.vocab["red_flags"].items()}
-        made = corpus.__dict__["_checker"] = (by_flag, checker.variant_table([p for ps in by_flag.values() for p in ps]))
+        made = corpus.__dict__["_checker_phrases"] = {ident: list(f.checker_phrases) for ident, f in corpus.vocab["red_flags"].items()}
     return made
 
 
+def checker_variants(corpus: Corpus) -> dict[str, str]:
+    """The checker's traditional → simplified table for the corpus's phrases, made once per corpus."""
+    made = corpus.__dict__.get("_checker_variants")
+    if made is None:
+        made = corpus.__dict__["_checker_variants"] = checker.variant_table([p for ps in checker_phrases(corpus).values() for p in ps])
+    return made
+
+
+def _recognised(text: str, phrases: list[str], corpus: Corpus) -> bool:
+    # the table only adds matches (traditional → simplified), and OpenCC takes a moment to load: only when needed
+    return bool(checker.first_match(text, phrases, {}) or checker.first_match(text, phrases, checker_variants(corpus)))
+
+
 def _check_turns(doc: Document, path: tuple, turns: list, stages: set[str] | None, corpus: Corpus) -> None:
-    by_flag, variants = _checker_phrases(corpus) if "red_flags" not in corpus.broken else ({}, {})
+    by_flag = checker_phrases(corpus) if "red_flags" not in corpus.broken else {}
     for i, turn in enumerate(turns):
         if turn.speaker == Speaker.scammer and not turn.red_flags:
             doc.report(path + (i,), "FZ024", f"{where(path + (i,))} is a scammer line with no red_flags; name the red flag it shows")
@@ -210,7 +222,7 @@ def _check_turns(doc: Document, path: tuple, turns: list, stages: set[str] | Non
             phrases = [p for f in turn.red_flags for p in by_flag[f]]
             for lang in ("zh", "en"):
                 text = getattr(turn.text, lang)
-                if text and checker.first_match(text, phrases, variants) is None:
+                if text and not _recognised(text, phrases, corpus):
                     flags = ", ".join(turn.red_flags)
                     doc.report(path + (i, "text", lang), "FZ304",
                                f"the checker page would not recognise this scammer line ({lang}); add the words that give it away "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 from fanzha import html_body
@@ -21,14 +22,23 @@ def _root(config) -> Path:
 
 
 _ERRORS: list[str] = []  # problems of the last save, shown on every served page until a save fixes them
+_BACKGROUND_ERRORS: list[str] = []  # problems of the last full generation, made after a build (see below)
+_LOCK = threading.Lock()  # one generation at a time: a save can come while the full one runs
+_STATE = {"served": False, "cases_only": False}
 
 
 def on_pre_build(config) -> None:
     if os.environ.get(ALREADY_GENERATED):  # `fanzha build` generated the pages once for both languages
         return
     _ERRORS.clear()
+    # After the first build, a save first regenerates only the changed case pages, so the page being edited
+    # reloads at once; the lists, indexes, statistics and exports that name it follow a moment later
+    # (on_post_build), and their writing makes the server rebuild once more.
+    cases_only = _STATE["served"]
+    _STATE["served"], _STATE["cases_only"] = True, cases_only
     try:
-        changed = generate(_root(config))
+        with _LOCK:
+            changed = generate(_root(config), cases_only=cases_only)
     except GenerationError as error:
         # Keep serving the last good pages (nothing was written), with the problems on top of each page: the
         # browser reloads at once and shows what to fix; the next good save clears it.
@@ -64,11 +74,12 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    if not _ERRORS:
+    errors = _ERRORS or _BACKGROUND_ERRORS
+    if not errors:
         return output
     from html import escape
 
-    lines = "".join(f"<li><code>{escape(line)}</code></li>" for line in _ERRORS[:20])
+    lines = "".join(f"<li><code>{escape(line)}</code></li>" for line in errors[:20])
     banner = ('<div role="alert" style="background:#fff3e0;color:#000;border:3px solid #c62828;padding:0.6rem 1rem;'
               'margin:0;font-size:0.8rem;position:relative;z-index:10"><strong>案例文件有错误，下面是上一次正确的页面。'
               'The case files have errors; this is the last good version of the page.</strong> '
@@ -83,8 +94,6 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_build(config) -> None:
     if os.environ.get(ALREADY_GENERATED):
         return
-    import threading
-
     from fanzha.search import index_site
 
     def index() -> None:  # one language is served: its bundle at its root; pages left as MkDocs wrote them
@@ -97,3 +106,19 @@ def on_post_build(config) -> None:
 
     # in the background: the edited page reloads at once, search catches up a few seconds later
     threading.Thread(target=index, daemon=True).start()
+    if _STATE["cases_only"] and not _ERRORS:
+        threading.Thread(target=_generate_the_rest, args=(_root(config),), daemon=True).start()
+
+
+def _generate_the_rest(root: Path) -> None:
+    """Every page after a cases-only generation; what it writes makes `mkdocs serve` rebuild."""
+    try:
+        with _LOCK:
+            changed = generate(root)
+    except GenerationError as error:  # e.g. a handout no longer fits its page: shown on the pages until fixed
+        _BACKGROUND_ERRORS[:] = str(error).splitlines()
+        log.error("fanzha: the other pages could not be made:\n%s", error)
+        return
+    _BACKGROUND_ERRORS.clear()
+    if changed:
+        log.info("fanzha: %d more generated files changed", len(changed))

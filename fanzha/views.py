@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .checks import checker_variants
 from .model import Case, Gender, MoneyStepKind, Outcome
 
 
@@ -207,9 +208,8 @@ def checker_view(index: Any, r: Any) -> dict[str, Any]:
     for ident, advice in vocab["advice"].items():
         if advice.number:
             numbers.setdefault(digits(advice.number), {"number": advice.number, "kind": "hotline", "text": r.t(advice.text)})
-    phrases = [p for flag in vocab["red_flags"].values() for p in flag.checker_phrases]
     labels = {key[len("checker_js_"):]: value for key, value in s.items() if key.startswith("checker_js_")} | {"colon": s["colon"]}
-    data = {"flags": flags, "numbers": numbers, "variants": checker.variant_table(phrases), "labels": labels}
+    data = {"flags": flags, "numbers": numbers, "variants": checker_variants(r.corpus), "labels": labels}
     # inside <script type="application/json">: "</" would end the element early
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
     return {"json": Markup(text), "checks": always_checks(r), "flags": len(flags), "numbers": len(numbers)}

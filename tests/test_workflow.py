@@ -434,6 +434,36 @@ def test_serving_a_broken_case_shows_the_problem_on_the_page(project, monkeypatc
     assert mkdocs_hooks.on_post_page("<body><p>page</p></body>", None, config) == "<body><p>page</p></body>"
 
 
+def test_serving_shows_an_edited_case_first_and_then_the_pages_that_list_it(project, monkeypatch):
+    """make serve: after the first build a save regenerates only the changed case pages (fast); the lists and
+    exports that name the case are made right after the build, and their writing triggers one more rebuild."""
+    from types import SimpleNamespace
+
+    from fanzha import mkdocs_hooks
+
+    monkeypatch.delenv("FANZHA_PAGES_GENERATED", raising=False)
+    monkeypatch.setattr(mkdocs_hooks, "_STATE", {"served": False, "cases_only": False})
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    config = SimpleNamespace(config_file_path=str(project / "mkdocs.yml"))
+    mkdocs_hooks.on_pre_build(config)  # the first build makes everything
+    case = project / "cases" / f"{JILIN}.yml"
+    text = case.read_text(encoding="utf-8")
+    title = re.search(r"^title:\n  zh: (.+)$", text, re.M).group(1)
+    case.write_text(text.replace(f"  zh: {title}", f"  zh: 改过的标题{title}", 1), encoding="utf-8")
+    mkdocs_hooks.on_pre_build(config)  # a save
+    zh = project / "build" / "docs" / "zh"
+
+    def naming_it() -> set[str]:  # the generated files that show the new title
+        return {str(p.relative_to(zh)) for p in zh.rglob("*") if p.suffix in (".md", ".json", ".xml") and "改过的标题" in p.read_text(encoding="utf-8")}
+
+    assert naming_it() == {f"cases/{JILIN}.md"}  # the edited page at once, nothing else yet
+    assert mkdocs_hooks._STATE["cases_only"]
+    mkdocs_hooks._generate_the_rest(project)  # what on_post_build starts in the background
+    assert {"data/cases.json", "feed.xml", f"cases/{JILIN}.md"} < naming_it()  # and the lists that name it
+    assert mkdocs_hooks.generate(project) == []  # all up to date: no further rebuild
+
+
 def test_validate_and_i18n_name_the_same_line_for_a_missing_translation(project, capsys):
     case = project / "cases" / f"{JILIN}.yml"
     lines = case.read_text(encoding="utf-8").splitlines()
