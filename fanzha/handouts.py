@@ -118,10 +118,14 @@ def first_sentence(text: str) -> str:
     return sentence[: cuts[-1] if cuts else limit].rstrip() + "…"
 
 
-def html_environment(templates: Path) -> jinja2.Environment:
+def html_environment(templates: Path, cache: Path | None = None) -> jinja2.Environment:
+    """Jinja for the printed pieces' HTML; with a `cache` folder, templates compile once, not on every run."""
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache else None,
     )
     env.filters["first_sentence"] = first_sentence
     return env
@@ -266,8 +270,8 @@ def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, 
     pieces, made in the same process pool); reuses files whose HTML is unchanged.
     page_url(lang, page) gives the public address a handout's QR code points to."""
     check_fonts()
-    env = html_environment(templates)
     keep_qr_codes(cache)
+    env = html_environment(templates, cache / "jinja")
     manifest_path = cache / "manifest.yml"
     manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest = manifest if isinstance(manifest, dict) else {}
@@ -283,9 +287,10 @@ def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, 
         if manifest.get(job.name) != digest or not all((cache / name).exists() for name in job.files):
             todo[job.name] = job
             manifest[job.name] = digest
-    rendered = _render_many([(job.versions(), str(cache), job.pages, job.preview) for job in todo.values()])
+    order = sorted(todo.values(), key=lambda job: job.pages == 1)  # the longer documents first: the pool ends together
+    rendered = _render_many([(job.versions(), str(cache), job.pages, job.preview) for job in order])
     failed = []
-    for job, (pdf, png, error) in zip(todo.values(), rendered):
+    for job, (pdf, png, error) in zip(order, rendered):
         if error:
             manifest.pop(job.name, None)  # made again next time
             failed.append(f"{'handout ' if job.pages == 1 else ''}{job.name}: {error}")

@@ -384,7 +384,7 @@ def generate(root: Path, out: Path | None = None) -> list[Path]:
     html_env = environment(root, markdown=False)
     renderers = {lang: Renderer(env, lang, strings, corpus, config, html_env) for lang in LANGS}
     try:
-        talk = slides.Talk(renderers, corpus, index, config, root / "templates")  # campus kit: class-meeting slides
+        talk = slides.Talk(renderers, corpus, index, config, root / "templates", out.parent / "handouts")  # campus kit: class-meeting slides
         printed = handouts.make_all(renderers, corpus, index, config.page_url, root / "templates", out.parent / "handouts",
                                     more=talk.print_jobs)
         talk_pages = {lang: talk.html(lang) for lang in LANGS}

@@ -172,9 +172,10 @@ def script_slides(lines: list[views.TurnView], title: str) -> list[tuple[list[vi
 class Talk:
     """The talk in every language: its slides (views), the print jobs for its PDFs, and the HTML deck."""
 
-    def __init__(self, renderers: dict, corpus, index, config, templates: Path):
+    def __init__(self, renderers: dict, corpus, index, config, templates: Path, cache: Path):
         self.renderers, self.corpus, self.index, self.config = renderers, corpus, index, config
-        self.env = handouts.html_environment(templates)
+        handouts.keep_qr_codes(cache)
+        self.env = handouts.html_environment(templates, cache / "jinja")
         self.choice = choose(corpus, index)
         self._slides: dict[str, list[Slide]] = {}
 

@@ -150,6 +150,17 @@ def test_qr_codes_lead_to_pages_that_exist(built_site, lang, tmp_path):
         assert (built_site / url[len(CONFIG.site_url):] / "index.html").exists(), url
 
 
+def test_an_unchanged_corpus_renders_no_pdf(built_site, monkeypatch):
+    from fanzha import handouts
+    from fanzha.site import generate
+
+    rendered = []
+    monkeypatch.setattr(handouts, "_render_many", lambda jobs: rendered.extend(jobs) or [])
+    assert generate(ROOT) == [] and rendered == []
+    manifest = (ROOT / "build" / "handouts" / "manifest.yml").read_text(encoding="utf-8")
+    assert all(f"talk.{lang}.pdf" in manifest and f"talk-notes.{lang}.pdf" in manifest for lang in LANGS)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_pdf_page_is_saved_for_review(built_site, lang):
     import pypdfium2
