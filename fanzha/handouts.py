@@ -18,6 +18,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import yaml
@@ -69,7 +70,13 @@ def check_fonts() -> None:
         )
 
 
-QR_CACHE: Path | None = None  # set by make_all: QR codes kept between runs (encoding one takes ~20 ms)
+QR_CACHE: Path | None = None  # set by keep_qr_codes: QR codes kept between runs (encoding one takes ~20 ms)
+
+
+def keep_qr_codes(cache: Path) -> None:
+    global QR_CACHE
+    cache.mkdir(parents=True, exist_ok=True)
+    QR_CACHE = cache
 
 
 @functools.lru_cache(maxsize=256)
@@ -111,10 +118,14 @@ def first_sentence(text: str) -> str:
     return sentence[: cuts[-1] if cuts else limit].rstrip() + "…"
 
 
-def html_environment(templates: Path) -> jinja2.Environment:
+def html_environment(templates: Path, cache: Path | None = None) -> jinja2.Environment:
+    """Jinja for the printed pieces' HTML; with a `cache` folder, templates compile once, not on every run."""
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache else None,
     )
     env.filters["first_sentence"] = first_sentence
     return env
@@ -138,6 +149,11 @@ def card_sources(vocab: dict, handout: Handout, index, main_type: str) -> tuple[
     return unique[:MAX_SOURCES], max(0, len(unique) - MAX_SOURCES)
 
 
+def most_common_type(vocab: dict, index) -> str:
+    """The scam type with the most cases: the general card and the class-meeting talk walk through it."""
+    return max(vocab["scam_types"], key=lambda k: (len(index.cases_by_type.get(k, [])), k))
+
+
 def real_case(corpus: Corpus, index, type_id: str):
     """The newest case of a scam type that reports where it happened and what was lost: the card's short story."""
     for ident in index.cases_by_type.get(type_id, []):
@@ -153,7 +169,7 @@ def render_html(env: jinja2.Environment, renderer, handout: Handout, index, page
     template = env.get_template("handout.html.j2")
     renderer.page = handout.page
     vocab = renderer.corpus.vocab
-    main_type = max(vocab["scam_types"], key=lambda k: (len(index.cases_by_type.get(k, [])), k))
+    main_type = most_common_type(vocab, index)
     story = None if handout.kind == "never_say" or not with_story else real_case(renderer.corpus, index, handout.subject if handout.kind == "type" else main_type)
     source_ids, more_sources = card_sources(vocab, handout, index, main_type)
     if story is not None and story.sources[0] not in source_ids:
@@ -167,12 +183,16 @@ def render_html(env: jinja2.Environment, renderer, handout: Handout, index, page
     )
 
 
-def render_pdf(html: str, base: Path) -> bytes:
+def render_pdf(html: str, base: Path, pages: int | None = 1) -> bytes:
+    """The PDF of `html`, which must come out as exactly `pages` pages (None: as many as it takes)."""
     import weasyprint
 
     document = weasyprint.HTML(string=html, base_url=str(base)).render()
-    if len(document.pages) != 1:
-        raise HandoutError(f"the handout needs {len(document.pages)} pages; shorten its texts to fit one A4 page")
+    if pages is not None and len(document.pages) != pages:
+        if pages == 1:
+            raise HandoutError(f"the handout needs {len(document.pages)} pages; shorten its texts to fit one A4 page")
+        raise HandoutError(f"it needs {len(document.pages)} pages for {pages} slides: a slide's texts run over onto a "
+                           "second page; shorten the longest texts it shows")
     return document.write_pdf()
 
 
@@ -190,24 +210,39 @@ def render_preview(pdf: bytes, width: int = 420) -> bytes:
         pdf_doc.close()
 
 
-def _render_one(job: tuple[tuple[str, ...], str]) -> tuple[bytes, bytes, str | None]:
-    """The first of the page's versions that fits one A4 page: large type with the real case, normal type with
-    it, normal type without it."""
-    versions, base = job
+@dataclass(frozen=True)
+class PrintJob:
+    """One PDF to print and its preview. `key` is the HTML that decides whether the PDF kept from the last run is
+    still good; `versions()` gives the HTML to try in order, and the first that comes out as `pages` pages is kept
+    (a handout: large type with the real case, normal type with it, normal type without it)."""
+
+    name: str  # the PDF's file name, e.g. "refund-claim.zh.pdf"; its preview is the same name with .png
+    key: str
+    versions: Callable[[], tuple[str, ...]]
+    pages: int | None = 1  # None: as many pages as it takes
+    preview: bool = True
+
+    @property
+    def files(self) -> list[str]:
+        return [self.name, self.name[: -len(".pdf")] + ".png"] if self.preview else [self.name]
+
+
+def _render_one(job: tuple[tuple[str, ...], str, int | None, bool]) -> tuple[bytes, bytes, str | None]:
+    """The first of the job's versions that has the pages it must have, and its preview."""
+    versions, base, pages, preview = job
     error = ""
     for html in versions:
         try:
-            pdf = render_pdf(html, Path(base))
+            pdf = render_pdf(html, Path(base), pages)
         except HandoutError as problem:
             error = str(problem)
             continue
-        return pdf, render_preview(pdf), None
+        return pdf, render_preview(pdf) if preview else b"", None
     return b"", b"", error
 
 
-def _render_many(pages: list[tuple[str, ...]], base: Path) -> list[tuple[bytes, bytes, str | None]]:
-    """PDF and preview of each page; on a clean build (every handout new) in a process per core."""
-    jobs = [(html, str(base)) for html in pages]
+def _render_many(jobs: list[tuple[tuple[str, ...], str, int | None, bool]]) -> list[tuple[bytes, bytes, str | None]]:
+    """PDF and preview of each job; on a clean build (everything new) in a process per core."""
     workers = min(os.cpu_count() or 1, 4, len(jobs))
     if workers < 2:
         return [_render_one(job) for job in jobs]
@@ -221,47 +256,49 @@ def _render_many(pages: list[tuple[str, ...]], base: Path) -> list[tuple[bytes, 
         return [_render_one(job) for job in jobs]
 
 
-def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, cache: Path) -> dict[str, dict[str, bytes]]:
-    """lang -> {file name: bytes} for every handout's PDF and PNG; reuses files whose HTML is unchanged.
+def handout_job(env: jinja2.Environment, renderer, handout: Handout, index, url: str) -> PrintJob:
+    html = render_html(env, renderer, handout, index, url)
+    # the largest type and a real case when they fit on the page, for readers at a notice board
+    versions = lambda: (render_html(env, renderer, handout, index, url, large=True), html,  # noqa: E731
+                        render_html(env, renderer, handout, index, url, with_story=False))
+    return PrintJob(handout.file(renderer.lang, "pdf"), html, versions)
+
+
+def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, cache: Path,
+             more: Callable[[], dict[str, list[PrintJob]]] | None = None) -> dict[str, dict[str, bytes]]:
+    """lang -> {file name: bytes} for every handout's PDF and PNG, and for the PDFs `more()` adds (other printed
+    pieces, made in the same process pool); reuses files whose HTML is unchanged.
     page_url(lang, page) gives the public address a handout's QR code points to."""
-    global QR_CACHE
     check_fonts()
-    env = html_environment(templates)
-    cache.mkdir(parents=True, exist_ok=True)
-    QR_CACHE = cache
+    keep_qr_codes(cache)
+    env = html_environment(templates, cache / "jinja")
     manifest_path = cache / "manifest.yml"
     manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest = manifest if isinstance(manifest, dict) else {}
-    out: dict[str, dict[str, bytes]] = {}
-    todo: dict[str, str] = {}  # pdf name -> HTML, for the handouts whose HTML changed since they were made
-    for lang, renderer in renderers.items():
-        for handout in handouts(corpus):
-            html = render_html(env, renderer, handout, index, page_url(lang, handout.page))
-            digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
-            pdf_name, png_name = handout.file(lang, "pdf"), handout.file(lang, "png")
-            if manifest.get(pdf_name) != digest or not (cache / pdf_name).exists() or not (cache / png_name).exists():
-                # the largest type and a real case when they fit on the page, for readers at a notice board
-                url = page_url(lang, handout.page)
-                todo[pdf_name] = (render_html(env, renderer, handout, index, url, large=True), html,
-                                  render_html(env, renderer, handout, index, url, with_story=False))
-                manifest[pdf_name] = digest
+    jobs: dict[str, list[PrintJob]] = {
+        lang: [handout_job(env, renderer, h, index, page_url(lang, h.page)) for h in handouts(corpus)]
+        for lang, renderer in renderers.items()
+    }
+    for lang, extra in (more() if more else {}).items():
+        jobs[lang] += extra
+    todo: dict[str, PrintJob] = {}  # the PDFs whose HTML changed since they were made
+    for job in (job for lang_jobs in jobs.values() for job in lang_jobs):
+        digest = hashlib.sha256(job.key.encode("utf-8")).hexdigest()
+        if manifest.get(job.name) != digest or not all((cache / name).exists() for name in job.files):
+            todo[job.name] = job
+            manifest[job.name] = digest
+    order = sorted(todo.values(), key=lambda job: job.pages == 1)  # the longer documents first: the pool ends together
+    rendered = _render_many([(job.versions(), str(cache), job.pages, job.preview) for job in order])
     failed = []
-    for pdf_name, (pdf, png, error) in zip(todo, _render_many(list(todo.values()), cache)):
+    for job, (pdf, png, error) in zip(order, rendered):
         if error:
-            manifest.pop(pdf_name, None)  # made again next time
-            failed.append(f"handout {pdf_name}: {error}")
+            manifest.pop(job.name, None)  # made again next time
+            failed.append(f"{'handout ' if job.pages == 1 else ''}{job.name}: {error}")
             continue
-        (cache / pdf_name).write_bytes(pdf)
-        (cache / pdf_name.replace(".pdf", ".png")).write_bytes(png)
-    if failed:
-        manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=True), encoding="utf-8")
-        raise HandoutError(failed[0])
-    for lang in renderers:
-        files: dict[str, bytes] = {}
-        for handout in handouts(corpus):
-            for kind in ("pdf", "png"):
-                name = handout.file(lang, kind)
-                files[name] = (cache / name).read_bytes()
-        out[lang] = files
+        (cache / job.name).write_bytes(pdf)
+        if job.preview:
+            (cache / job.files[1]).write_bytes(png)
     manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=True), encoding="utf-8")
-    return out
+    if failed:
+        raise HandoutError(failed[0])
+    return {lang: {name: (cache / name).read_bytes() for job in lang_jobs for name in job.files} for lang, lang_jobs in jobs.items()}

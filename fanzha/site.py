@@ -26,7 +26,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import handouts, i18n, opendata, views
+from . import handouts, i18n, opendata, slides, views
 from .checks import Corpus, check_project, fingerprint
 from .history import History
 from .loader import Problem
@@ -264,7 +264,7 @@ def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
         "red-flags.md": ("red_flags.md.j2", {"index": index}),
         "never-say/index.md": ("never_say_index.md.j2", {}),
         "about.md": ("about.md.j2", {}),
-        "handouts.md": ("handouts.md.j2", {"handouts": handouts.handouts(corpus)}),
+        "handouts.md": ("handouts.md.j2", {"handouts": handouts.handouts(corpus), "talk_file": slides.Talk.file}),
         "check.md": ("check.md.j2", {"view": functools.partial(views.checker_view, index)}),
         "self-check.md": ("self_check.md.j2", {"view": views.self_check_view}),
         "stats.md": ("stats.md.j2", {"view": functools.partial(views.statistics, corpus)}),
@@ -412,7 +412,10 @@ def generate(root: Path, out: Path | None = None, cases_only: bool = False) -> l
     html_env = environment(root, markdown=False)
     renderers = {lang: Renderer(env, lang, strings, corpus, config, html_env) for lang in LANGS}
     try:
-        printed = handouts.make_all(renderers, corpus, index, config.page_url, root / "templates", out.parent / "handouts")
+        talk = slides.Talk(renderers, corpus, index, config, root / "templates", out.parent / "handouts")  # campus kit: class-meeting slides
+        printed = handouts.make_all(renderers, corpus, index, config.page_url, root / "templates", out.parent / "handouts",
+                                    more=talk.print_jobs)
+        talk_pages = {lang: talk.html(lang) for lang in LANGS}
     except handouts.HandoutError as error:
         raise GenerationError(str(error)) from None
     except jinja2.TemplateError as error:
@@ -453,6 +456,8 @@ def generate(root: Path, out: Path | None = None, cases_only: bool = False) -> l
         # PDFs and previews: all of them under the Chinese site's handouts/, each language's under its own
         for name, data in (printed["zh"] | printed["en"] if lang == "zh" else printed[lang]).items():
             files[tree / "handouts" / name] = data
+        # campus kit: class-meeting slides, the web page in its own language's tree only (it names that language's feed)
+        files[tree / "handouts" / talk.file("html", lang)] = talk_pages[lang]
         coverage_line = renderer.strings["translation_coverage"].format(
             percent=round(100 * counts["translated"] / max(counts["total"], 1)), **counts
         )
