@@ -186,15 +186,16 @@ class Layout:
     pages: int = 1
     starts: tuple[tuple[str, int], ...] = ()
     paper: str = "A4"
+    texts: str = "its texts"  # what to shorten when it does not fit
 
     def problem(self, document) -> str | None:
         if len(document.pages) != self.pages:
             fit = f"one {self.paper} page" if self.pages == 1 else f"{self.pages} {self.paper} pages"
-            return f"the {'handout' if self.paper == 'A4' else 'text'} needs {len(document.pages)} pages; shorten its texts to fit {fit}"
+            return f"the {'handout' if self.paper == 'A4' else 'text'} needs {len(document.pages)} pages; shorten {self.texts} to fit {fit}"
         for ident, number in self.starts:
             found = [n for n, page in enumerate(document.pages) if ident in page.anchors]
             if found != [number]:
-                return f"page {number + 1} runs over onto the next page; shorten its texts"
+                return f"page {number + 1} runs over onto the next page; shorten {self.texts}"
         return None
 
 

@@ -286,7 +286,8 @@ def booklet_version(corpus: Any, index: Any, r: Any, page_url, env: jinja2.Envir
                     detail: dict) -> Version:
     v = booklet_view(corpus, index, r, page_url, type_count, detail)
     count = len(v["pages"])
-    layout = Layout(pages=count, starts=tuple((f"p{n}", n - 1) for n in range(1, count + 1)), paper="A5")
+    layout = Layout(pages=count, starts=tuple((f"p{n}", n - 1) for n in range(1, count + 1)), paper="A5",
+                    texts="the texts that page prints (data/*.yml; a spread's real case is a case summary)")
     return env.get_template("booklet.html.j2").render(v=v, s=r.strings, lang=r.lang), layout
 
 
@@ -301,7 +302,7 @@ POSTER_SIZES = ("large", "normal", "compact")  # type sizes, largest first (Engl
 
 def poster_version(corpus: Any, r: Any, page_url, env: jinja2.Environment, size: str) -> Version:
     html = env.get_template("poster.html.j2").render(v=poster_view(corpus, r, page_url), s=r.strings, lang=r.lang, size=size)
-    return html, Layout(paper="A3")
+    return html, Layout(paper="A3", texts="the never-say summaries in data/never_say.yml")
 
 
 def poster_versions(corpus: Any, r: Any, page_url, env: jinja2.Environment) -> tuple[Version, ...]:

@@ -264,3 +264,14 @@ def test_unchanged_corpus_renders_nothing(built_site, monkeypatch):
     monkeypatch.setattr(handouts, "_render_many", lambda jobs, base: rendered.extend(jobs) or [])
     site.generate(ROOT)
     assert rendered == []
+
+
+def test_a_page_that_runs_over_is_refused_saying_what_to_shorten():
+    page = '<section id="p{n}" style="break-before: page">{lines}</section>'
+    html = ("<style>@page { size: A5; margin: 10mm } p { margin: 0; height: 10mm }</style>"  # 19 lines to a page
+            + page.format(n=1, lines="<p>line</p>" * 25) + page.format(n=2, lines="end"))
+    expected = handouts.Layout(pages=2, starts=(("p1", 0), ("p2", 1)), paper="A5", texts="the summaries")
+    with pytest.raises(handouts.HandoutError, match="needs 3 pages; shorten the summaries to fit 2 A5 pages"):
+        handouts.render_pdf(html, ROOT, expected)
+    with pytest.raises(handouts.HandoutError, match="page 1 runs over onto the next page; shorten the summaries"):
+        handouts.render_pdf(html, ROOT, handouts.Layout(pages=3, starts=(("p1", 0), ("p2", 1)), texts="the summaries"))
