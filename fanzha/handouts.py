@@ -191,7 +191,7 @@ class Layout:
     def problem(self, document) -> str | None:
         if len(document.pages) != self.pages:
             fit = f"one {self.paper} page" if self.pages == 1 else f"{self.pages} {self.paper} pages"
-            return f"the {'handout' if self.paper == 'A4' else 'text'} needs {len(document.pages)} pages; shorten {self.texts} to fit {fit}"
+            return f"it needs {len(document.pages)} pages; shorten {self.texts} to fit {fit}"
         for ident, number in self.starts:
             found = [n for n, page in enumerate(document.pages) if ident in page.anchors]
             if found != [number]:

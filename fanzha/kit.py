@@ -23,7 +23,7 @@ from .handouts import (ACTIONS, CJK_FONTS, NEVER_SAY_PLATFORM, Layout, PrintJob,
 BOOKLET_MIN, BOOKLET_MAX = 8, 16  # A5 pages; four to a folded A4 sheet, so always a multiple of 4
 POSTER_STATEMENTS = 5
 # How much each scam type's spread prints, fullest first: the first version whose every section fits its page
-# is kept; a type is left out (the types with the fewest cases first) only when even the shortest does not fit.
+# is kept; one more type is left out (the one with the fewest cases) only when even the shortest does not fit.
 DETAIL = (
     {"phrases": 3, "sentences": 3, "advice": 3},
     {"phrases": 2, "sentences": 3, "advice": 3},
@@ -31,6 +31,7 @@ DETAIL = (
 )
 
 
+A4_LANDSCAPE = (841.89, 595.28)  # points: the sheet the booklet is printed on
 PREVIEW_WIDTH = 210  # CSS pixels of a preview on the handouts page (its PNG has twice as many)
 
 
@@ -70,8 +71,6 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
         order.append((2 * sheet + 2, pages - 2 * sheet - 1))
     return order
 
-
-A4_LANDSCAPE = (841.89, 595.28)  # points
 
 
 def impose(pdf: bytes) -> bytes:
@@ -138,6 +137,9 @@ class Citations:
 
     def listing(self) -> list[str]:
         return [f"[{n}] {publisher}" for publisher, n in self.numbers.items()]
+
+    def publishers(self) -> list[str]:
+        return list(self.numbers)
 
 
 def disputed(fact_ids: list[str], vocab: dict) -> bool:
@@ -269,7 +271,7 @@ def poster_view(corpus: Any, r: Any, page_url) -> dict:
     url = page_url(r.lang, "never-say/index.md")
     return {"statements": [r.t(st.summary) for _, st in chosen], "numbers": [h.number for h in hotlines],
             "url": url, "qr": qr_svg(url), "date": build_date(), "fonts": CJK_FONTS,
-            "sources": r.strings["list_sep"].join(refs.numbers)}
+            "sources": r.strings["list_sep"].join(refs.publishers())}
 
 
 # ---------------------------------------------------------------- the print jobs
