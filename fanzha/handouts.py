@@ -16,9 +16,9 @@ import io
 import os
 import re
 import subprocess
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 import yaml
@@ -107,6 +107,13 @@ _CLAUSE_END = re.compile(r"[；;，,：:]")
 MAX_POINT = {"cjk": 70, "latin": 160}  # characters of one printed point: two lines on the card
 
 
+def first_sentences(text: str, count: int) -> str:
+    """The first `count` sentences of a text (the booklet's real case: its summary cut to three sentences)."""
+    text = text.strip()
+    ends = [match.start() for match in _SENTENCE_END.finditer(text)]
+    return text[: ends[count - 1]].strip() if len(ends) >= count else text
+
+
 def first_sentence(text: str) -> str:
     """A handout has room for one short sentence per point; the site shows the rest. A long first sentence is
     cut after its last clause that fits, so no volunteer's long text pushes the card onto a second page."""
@@ -118,14 +125,13 @@ def first_sentence(text: str) -> str:
     return sentence[: cuts[-1] if cuts else limit].rstrip() + "…"
 
 
-def html_environment(templates: Path, cache: Path | None = None) -> jinja2.Environment:
-    """Jinja for the printed pieces' HTML; with a `cache` folder, templates compile once, not on every run."""
-    if cache:
-        cache.mkdir(parents=True, exist_ok=True)
+def html_environment(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """Jinja for the printed pieces; with `compiled`, templates compile once, not on every build."""
+    if compiled:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache else None,
+        trim_blocks=True, lstrip_blocks=True, bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
     env.filters["first_sentence"] = first_sentence
     return env
@@ -183,16 +189,64 @@ def render_html(env: jinja2.Environment, renderer, handout: Handout, index, page
     )
 
 
-def render_pdf(html: str, base: Path, pages: int | None = 1) -> bytes:
-    """The PDF of `html`, which must come out as exactly `pages` pages (None: as many as it takes)."""
+@dataclass(frozen=True)
+class Layout:
+    """What a rendered PDF must look like to be kept: how many pages, and which elements (by id) must begin on
+    which page (0-based), so that no section of a booklet runs over onto the next page unnoticed."""
+
+    pages: int | None = 1  # None: as many as it takes (the talk's speaker notes)
+    starts: tuple[tuple[str, int], ...] = ()
+    paper: str = "A4"
+    texts: str = "its texts"  # what to shorten when it does not fit
+
+    def problem(self, document) -> str | None:
+        if self.pages is not None and len(document.pages) != self.pages:
+            fit = f"one {self.paper} page" if self.pages == 1 else f"{self.pages} {self.paper} pages"
+            return f"it needs {len(document.pages)} pages; shorten {self.texts} to fit {fit}"
+        for ident, number in self.starts:
+            found = [n for n, page in enumerate(document.pages) if ident in page.anchors]
+            if found != [number]:
+                return f"page {number + 1} runs over onto the next page; shorten {self.texts}"
+        return None
+
+
+Version = tuple[str, Layout]  # HTML, and what its PDF must look like
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One PDF in one language. `versions` makes its HTML versions, best first (the first whose PDF fits its
+    layout is kept); it is called only when `source` changed since the PDF was made."""
+
+    name: str  # file name of the PDF, e.g. "booklet.zh.pdf"; its preview is the same name with .png
+    lang: str
+    source: str  # what the PDF is made from (its fullest version's HTML)
+    versions: Callable[[], tuple[Version, ...]]
+    # another PDF made from the kept one (the booklet's imposed copy): (file name, function of the PDF's bytes)
+    derived: tuple[str, Callable[[bytes], bytes]] | None = None
+    preview: bool = True  # a PNG of its first page, for the handouts page
+
+    @property
+    def files(self) -> list[str]:
+        return [self.name, *([self.name[:-4] + ".png"] if self.preview else []), *([self.derived[0]] if self.derived else [])]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+
+
+def _handout_versions(env, renderer, handout: Handout, index, url: str) -> tuple[Version, ...]:
+    return tuple((render_html(env, renderer, handout, index, url, **options), Layout())
+                 for options in ({"large": True}, {}, {"with_story": False}))
+
+
+def render_pdf(html: str, base: Path, layout: Layout = Layout()) -> bytes:
     import weasyprint
 
     document = weasyprint.HTML(string=html, base_url=str(base)).render()
-    if pages is not None and len(document.pages) != pages:
-        if pages == 1:
-            raise HandoutError(f"the handout needs {len(document.pages)} pages; shorten its texts to fit one A4 page")
-        raise HandoutError(f"it needs {len(document.pages)} pages for {pages} slides: a slide's texts run over onto a "
-                           "second page; shorten the longest texts it shows")
+    problem = layout.problem(document)
+    if problem:
+        raise HandoutError(problem)
     return document.write_pdf()
 
 
@@ -210,95 +264,75 @@ def render_preview(pdf: bytes, width: int = 420) -> bytes:
         pdf_doc.close()
 
 
-@dataclass(frozen=True)
-class PrintJob:
-    """One PDF to print and its preview. `key` is the HTML that decides whether the PDF kept from the last run is
-    still good; `versions()` gives the HTML to try in order, and the first that comes out as `pages` pages is kept
-    (a handout: large type with the real case, normal type with it, normal type without it)."""
-
-    name: str  # the PDF's file name, e.g. "refund-claim.zh.pdf"; its preview is the same name with .png
-    key: str
-    versions: Callable[[], tuple[str, ...]]
-    pages: int | None = 1  # None: as many pages as it takes
-    preview: bool = True
-
-    @property
-    def files(self) -> list[str]:
-        return [self.name, self.name[: -len(".pdf")] + ".png"] if self.preview else [self.name]
+Work = tuple[tuple[Version, ...], Callable[[bytes], bytes] | None, bool, str]  # versions, derive, preview, base folder
 
 
-def _render_one(job: tuple[tuple[str, ...], str, int | None, bool]) -> tuple[bytes, bytes, str | None]:
-    """The first of the job's versions that has the pages it must have, and its preview."""
-    versions, base, pages, preview = job
+def _render_one(work: Work) -> tuple[bytes, bytes, bytes, str | None]:
+    """PDF, preview and derived PDF of the first version that fits its layout (a handout: large type with the
+    real case, normal type with it, normal type without it)."""
+    versions, derive, preview, base = work
     error = ""
-    for html in versions:
+    for html, layout in versions:
         try:
-            pdf = render_pdf(html, Path(base), pages)
+            pdf = render_pdf(html, Path(base), layout)
         except HandoutError as problem:
             error = str(problem)
             continue
-        return pdf, render_preview(pdf) if preview else b"", None
-    return b"", b"", error
+        return pdf, render_preview(pdf) if preview else b"", derive(pdf) if derive else b"", None
+    return b"", b"", b"", error
 
 
-def _render_many(jobs: list[tuple[tuple[str, ...], str, int | None, bool]]) -> list[tuple[bytes, bytes, str | None]]:
-    """PDF and preview of each job; on a clean build (everything new) in a process per core."""
-    workers = min(os.cpu_count() or 1, 4, len(jobs))
+def _render_many(jobs: list[PrintJob], base: Path) -> list[tuple[bytes, bytes, bytes, str | None]]:
+    """PDF, preview and derived PDF of each job; on a clean build (every PDF new) in a process per core."""
+    work: list[Work] = [(job.versions(), job.derived[1] if job.derived else None, job.preview, str(base)) for job in jobs]
+    workers = min(os.cpu_count() or 1, 4, len(work))
     if workers < 2:
-        return [_render_one(job) for job in jobs]
+        return [_render_one(item) for item in work]
     try:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_render_one, jobs))
+            return list(pool.map(_render_one, work))
     except (OSError, ValueError, RuntimeError):  # no processes here: one after the other
-        return [_render_one(job) for job in jobs]
-
-
-def handout_job(env: jinja2.Environment, renderer, handout: Handout, index, url: str) -> PrintJob:
-    html = render_html(env, renderer, handout, index, url)
-    # the largest type and a real case when they fit on the page, for readers at a notice board
-    versions = lambda: (render_html(env, renderer, handout, index, url, large=True), html,  # noqa: E731
-                        render_html(env, renderer, handout, index, url, with_story=False))
-    return PrintJob(handout.file(renderer.lang, "pdf"), html, versions)
+        return [_render_one(item) for item in work]
 
 
 def make_all(renderers: dict, corpus: Corpus, index, page_url, templates: Path, cache: Path,
-             more: Callable[[], dict[str, list[PrintJob]]] | None = None) -> dict[str, dict[str, bytes]]:
-    """lang -> {file name: bytes} for every handout's PDF and PNG, and for the PDFs `more()` adds (other printed
-    pieces, made in the same process pool); reuses files whose HTML is unchanged.
-    page_url(lang, page) gives the public address a handout's QR code points to."""
+             extra: Iterable[Callable[[jinja2.Environment], list[PrintJob]]] = ()) -> dict[str, dict[str, bytes]]:
+    """lang -> {file name: bytes} for every handout's PDF and PNG, and for the jobs each of `extra` returns
+    (given the HTML environment); reuses files whose HTML is unchanged. All new PDFs render in one process
+    pool. page_url(lang, page) gives the public address a handout's QR code points to."""
     check_fonts()
     keep_qr_codes(cache)
     env = html_environment(templates, cache / "jinja")
     manifest_path = cache / "manifest.yml"
     manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest = manifest if isinstance(manifest, dict) else {}
-    jobs: dict[str, list[PrintJob]] = {
-        lang: [handout_job(env, renderer, h, index, page_url(lang, h.page)) for h in handouts(corpus)]
-        for lang, renderer in renderers.items()
-    }
-    for lang, extra in (more() if more else {}).items():
-        jobs[lang] += extra
-    todo: dict[str, PrintJob] = {}  # the PDFs whose HTML changed since they were made
-    for job in (job for lang_jobs in jobs.values() for job in lang_jobs):
-        digest = hashlib.sha256(job.key.encode("utf-8")).hexdigest()
-        if manifest.get(job.name) != digest or not all((cache / name).exists() for name in job.files):
-            todo[job.name] = job
-            manifest[job.name] = digest
-    order = sorted(todo.values(), key=lambda job: job.pages == 1)  # the longer documents first: the pool ends together
-    rendered = _render_many([(job.versions(), str(cache), job.pages, job.preview) for job in order])
+
+    def stale(files: list[str], digest: str) -> bool:
+        return manifest.get(files[0]) != digest or not all((cache / name).exists() for name in files)
+
+    jobs = [job for make in extra for job in make(env)]  # first: the longest (booklets) start while cores are free
+    for lang, renderer in renderers.items():
+        for handout in handouts(corpus):
+            url = page_url(lang, handout.page)
+            # the largest type and a real case when they fit on the page, for readers at a notice board
+            jobs.append(PrintJob(handout.file(lang, "pdf"), lang, render_html(env, renderer, handout, index, url),
+                                 functools.partial(_handout_versions, env, renderer, handout, index, url)))
+    todo = [job for job in jobs if stale(job.files, job.digest)]
     failed = []
-    for job, (pdf, png, error) in zip(order, rendered):
+    for job, (pdf, png, derived, error) in zip(todo, _render_many(todo, cache)):
         if error:
             manifest.pop(job.name, None)  # made again next time
-            failed.append(f"{'handout ' if job.pages == 1 else ''}{job.name}: {error}")
+            failed.append(f"{job.name}: {error}")
             continue
-        (cache / job.name).write_bytes(pdf)
-        if job.preview:
-            (cache / job.files[1]).write_bytes(png)
+        made = [pdf, *([png] if job.preview else []), *([derived] if job.derived else [])]  # in the order of job.files
+        for name, data in zip(job.files, made, strict=True):
+            (cache / name).write_bytes(data)
+        manifest[job.name] = job.digest
     manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=True), encoding="utf-8")
     if failed:
         raise HandoutError(failed[0])
-    return {lang: {name: (cache / name).read_bytes() for job in lang_jobs for name in job.files} for lang, lang_jobs in jobs.items()}
+    return {lang: {name: (cache / name).read_bytes() for job in jobs if job.lang == lang for name in job.files}
+            for lang in renderers}

@@ -26,7 +26,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import handouts, i18n, opendata, slides, views
+from . import handouts, i18n, kit, opendata, slides, views
 from .checks import Corpus, check_project, fingerprint
 from .history import History
 from .loader import Problem
@@ -264,7 +264,8 @@ def pages(corpus: Corpus, index: Index) -> dict[str, tuple[str, dict]]:
         "red-flags.md": ("red_flags.md.j2", {"index": index}),
         "never-say/index.md": ("never_say_index.md.j2", {}),
         "about.md": ("about.md.j2", {}),
-        "handouts.md": ("handouts.md.j2", {"handouts": handouts.handouts(corpus), "talk_file": slides.Talk.file}),
+        "handouts.md": ("handouts.md.j2", {"handouts": handouts.handouts(corpus), "talk_file": slides.Talk.file,
+                                           "kit": kit.PIECES}),  # campus kit: class-meeting slides, booklet and poster
         "check.md": ("check.md.j2", {"view": functools.partial(views.checker_view, index)}),
         "self-check.md": ("self_check.md.j2", {"view": views.self_check_view}),
         "stats.md": ("stats.md.j2", {"view": functools.partial(views.statistics, corpus)}),
@@ -414,7 +415,8 @@ def generate(root: Path, out: Path | None = None, cases_only: bool = False) -> l
     try:
         talk = slides.Talk(renderers, corpus, index, config, root / "templates", out.parent / "handouts")  # campus kit: class-meeting slides
         printed = handouts.make_all(renderers, corpus, index, config.page_url, root / "templates", out.parent / "handouts",
-                                    more=talk.print_jobs)
+                                    extra=[functools.partial(kit.jobs, renderers, corpus, index, config.page_url),  # campus kit
+                                           talk.print_jobs])
         talk_pages = {lang: talk.html(lang) for lang in LANGS}
     except handouts.HandoutError as error:
         raise GenerationError(str(error)) from None

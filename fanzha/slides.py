@@ -22,7 +22,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import handouts, views
-from .handouts import HandoutError, PrintJob, first_sentence, qr_svg
+from .handouts import HandoutError, Layout, PrintJob, first_sentence, qr_svg
 
 MIN_TURNS, MAX_TURNS = 6, 9  # the case told: enough lines to show the scam unfold, few enough for 3 slides
 TURNS_PER_SLIDE = 3
@@ -201,16 +201,17 @@ class Talk:
             pdf=self.file("pdf", lang),
         )
 
-    def print_jobs(self) -> dict[str, list[PrintJob]]:
+    def print_jobs(self, env=None) -> list[PrintJob]:
         """The slides' PDF (one page per slide; all in the smaller type if the estimates let a slide run over) and
-        the notes' PDF, per language."""
-        out = {}
+        the notes' PDF, in every language (for fanzha.handouts.make_all's `extra`; the talk has its own `env`)."""
+        out = []
         for lang in self.renderers:
             slides, notes = self.render(lang, "print"), self.render(lang, "notes")
-            out[lang] = [
-                PrintJob(self.file("pdf", lang), slides, lambda html=slides, lang=lang: (html, self.render(lang, "print", compact=True)),
-                         pages=len(self.slides(lang))),
-                PrintJob(self.file("notes", lang), notes, lambda html=notes: (html,), pages=None, preview=False),
+            fit = Layout(pages=len(self.slides(lang)), paper="16:9 slide", texts="the longest texts a slide shows")
+            out += [
+                PrintJob(self.file("pdf", lang), lang, slides,
+                         lambda html=slides, lang=lang, fit=fit: ((html, fit), (self.render(lang, "print", compact=True), fit))),
+                PrintJob(self.file("notes", lang), lang, notes, lambda html=notes: ((html, Layout(pages=None)),), preview=False),
             ]
         return out
 

@@ -155,7 +155,7 @@ def test_an_unchanged_corpus_renders_no_pdf(built_site, monkeypatch):
     from fanzha.site import generate
 
     rendered = []
-    monkeypatch.setattr(handouts, "_render_many", lambda jobs: rendered.extend(jobs) or [])
+    monkeypatch.setattr(handouts, "_render_many", lambda jobs, base: rendered.extend(jobs) or [])
     assert generate(ROOT) == [] and rendered == []
     manifest = (ROOT / "build" / "handouts" / "manifest.yml").read_text(encoding="utf-8")
     assert all(f"talk.{lang}.pdf" in manifest and f"talk-notes.{lang}.pdf" in manifest for lang in LANGS)
