@@ -285,8 +285,13 @@ def deck(r, corpus, index, choice: Choice, config) -> list[Slide]:
             if views.disputes(flag.facts, r):
                 notes.append(s["talk_note_disputed"])
             ids += [*flag.why_false_sources, *flag.what_to_do_sources]
-        used = title_rows(s["talk_answer"]) + rows(r.t(turn.text)) * 0.8 + 1.4 + sum(
-            1.2 + rows(s["why_false"] + a[1]) + rows(s["what_to_do"] + a[2]) + 0.4 for a in answers)
+        def room_for(shown: list) -> float:
+            return title_rows(s["talk_answer"]) + rows(r.t(turn.text)) * 0.8 + 1.4 + sum(
+                1.2 + rows(s["why_false"] + a[1]) + rows(s["what_to_do"] + a[2]) + 0.4 for a in shown)
+
+        if len(answers) > 1 and room_for(answers) > ROOM * 1.25:  # too much even in small type: the slide shows
+            answers = answers[:1]  # the first warning sign; the notes still explain both
+        used = room_for(answers)
         out.append(Slide("answer", s["talk_answer"], notes, kicker=kicker, lead=r.t(turn.text), items=answers,
                          sources=publishers(ids), dense=used > ROOM))
 
