@@ -165,8 +165,10 @@ _MARKDOWN_MARKERS = str.maketrans({char: "\\" + char for char in "\\`*_[]|#"} | 
 
 
 def md_escape(value: Any) -> Markup:
-    """Plain text from the data, safe inside Markdown: HTML-escaped and with Markdown's markers neutralised."""
-    return Markup(str(escape(value)).translate(_MARKDOWN_MARKERS))
+    """Plain text from the data, safe inside Markdown: HTML-escaped and with Markdown's markers neutralised.
+    Quotes stay as they are (text, not attribute values, in Markdown): &#34; with its # escaped would show as
+    "&#34;" in the table of contents."""
+    return Markup(str(escape(value)).replace("&#34;", '"').replace("&#39;", "'").translate(_MARKDOWN_MARKERS))
 
 
 def environment(root: Path, markdown: bool = True) -> jinja2.Environment:

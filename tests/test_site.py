@@ -313,3 +313,12 @@ def test_no_broken_links_inside_the_site(built_site):
             if not target.exists():
                 broken.append((str(page.relative_to(SITE)), href))
     assert not broken, broken[:10]
+
+
+def test_quotes_in_headings_show_as_quotes_in_the_table_of_contents(built_site):
+    """A title with quotes (the "CBRC") once showed as &#34;CBRC&#34; in the sidebar: no page has an escaped
+    entity shown as text."""
+    shown = [str(p.relative_to(built_site)) for p in built_site.rglob("*.html") if re.search(r"&amp;#(34|39);", p.read_text(encoding="utf-8"))]
+    assert shown == []
+    page = (built_site / "en" / "never-say" / "index.html").read_text(encoding="utf-8")
+    assert 'the "CBRC" scammers name' in page
