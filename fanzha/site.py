@@ -371,7 +371,8 @@ def _changed_case_pages(root: Path, out: Path, result, env, strings: dict, confi
     keeps its cache entry, so the next full generate still sees that it is out of date."""
     cache = PageCache(out.parent / "cache" / "pages.pickle", root)
     cache.new_pages, cache.new_coverage = dict(cache.pages), dict(cache.coverage)
-    renderers = {lang: Renderer(env, lang, strings, result.corpus, config, environment(root, markdown=False)) for lang in LANGS}
+    html_env = environment(root, markdown=False)
+    renderers = {lang: Renderer(env, lang, strings, result.corpus, config, html_env) for lang in LANGS}
     changed = []
     for ident, case in result.corpus.cases.items():
         key, page = result.case_hashes[ident], f"cases/{ident}.md"

@@ -22,7 +22,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import handouts, views
-from .handouts import HandoutError, Layout, PrintJob, first_sentence, qr_svg
+from .handouts import HandoutError, Layout, PrintJob, first_sentence, first_sentences, qr_svg
 
 MIN_TURNS, MAX_TURNS = 6, 9  # the case told: enough lines to show the scam unfold, few enough for 3 slides
 TURNS_PER_SLIDE = 3
@@ -279,7 +279,7 @@ def deck(r, corpus, index, choice: Choice, config) -> list[Slide]:
         answers, notes, ids = [], [], []
         for f in turn.red_flags[:2]:
             flag = vocab["red_flags"][f]
-            answers.append((flag_name(f), views.first_sentence(why(f)), views.first_sentence(r.t(flag.what_to_do))))
+            answers.append((flag_name(f), first_sentences(why(f), 1), first_sentences(r.t(flag.what_to_do), 1)))
             notes += [s["flag_label"] + s["colon"] + flag_name(f), s["why_false"] + s["colon"] + why(f),
                       s["what_to_do"] + s["colon"] + r.t(flag.what_to_do)]
             if views.disputes(flag.facts, r):

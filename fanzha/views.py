@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .checks import checker_variants
+from .handouts import first_sentences
 from .model import Case, Gender, MoneyStepKind, Outcome
 
 
@@ -153,14 +154,6 @@ CHECKS = ["hang-up-and-verify", "verify-through-official-app", "call-96110"]  # 
 CHECKER_CASES = 3  # cases named per flag on the checker page; the red-flag page lists them all
 
 
-def first_sentence(text: str) -> str:
-    """Up to the first full stop (。 or '. '): one sentence to explain a match."""
-    for stop in ("。", ". "):
-        if stop in text:
-            return text[: text.index(stop) + len(stop)].strip()
-    return text
-
-
 def digits(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit())
 
@@ -184,7 +177,7 @@ def checker_view(index: Any, r: Any) -> dict[str, Any]:
         cases = index.cases_by_flag.get(ident, [])
         flags.append({
             "id": ident, "name": r.t(flag.name), "href": str(r.href("red-flags.md#" + ident)),
-            "why": first_sentence(r.t(flag.why_false)), "todo": r.t(flag.what_to_do),
+            "why": first_sentences(r.t(flag.why_false), 1), "todo": r.t(flag.what_to_do),
             "patterns": [checker.pattern(p) for p in flag.checker_phrases],
             "never_say": [vars(link) | {"href": str(link.href)} for link in statements.get(ident, [])],
             "cases": [{"text": r.t(r.corpus.cases[c].title), "href": str(r.href(f"cases/{c}.md"))} for c in cases[:CHECKER_CASES]],
