@@ -1,1 +1,5 @@
 """反诈案例库 · Anti-Scam Casebook: the data model, checker and site generator."""
+
+# Set by `fanzha build`, which generates the pages once for both languages, so that the MkDocs hook does not
+# generate them again. Here, not in site.py: the hook reads it without importing the generator.
+ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"

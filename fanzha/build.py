@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from . import history, search
-from .site import ALREADY_GENERATED, GenerationError, generate
+from . import ALREADY_GENERATED
+from .site import GenerationError, generate
 
 
 def build_env(root: Path) -> dict[str, str]:
@@ -52,7 +53,7 @@ def build_site(root: Path, engine: str = "mkdocs") -> int:
         if process.wait() != 0:
             failed.append(config)
         else:
-            indexing[config] = search.Indexing(*sites[config])
+            indexing[config] = search.Indexing(*sites[config], tidy=False)  # the hook tidied each page
     problems = {config: process.finish() for config, process in indexing.items()}
     if failed:
         print(f"mkdocs build failed for {', '.join(failed)}; the messages above say why", file=sys.stderr)

@@ -6,13 +6,15 @@ shows (language switch, edit link) comes from the generated pages themselves: a 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import posixpath
 import threading
 from pathlib import Path
 
-from fanzha import html_body
-from fanzha.site import ALREADY_GENERATED, GenerationError, generate
+# The generator (fanzha.site) is imported only when a hook needs it: half a second per build otherwise.
+from fanzha import ALREADY_GENERATED, html_body
 
 log = logging.getLogger("mkdocs.hooks.fanzha")
 
@@ -34,6 +36,8 @@ def on_pre_build(config) -> None:
     # After the first build, a save first regenerates only the changed case pages, so the page being edited
     # reloads at once; the lists, indexes, statistics and exports that name it follow a moment later
     # (on_post_build), and their writing makes the server rebuild once more.
+    from fanzha.site import GenerationError, generate
+
     cases_only = _STATE["served"]
     _STATE["served"], _STATE["cases_only"] = True, cases_only
     try:
@@ -49,7 +53,41 @@ def on_pre_build(config) -> None:
         log.info("fanzha: %d generated files changed", len(changed))
 
 
-_BODIES: dict[str, html_body.Body] = {}  # made from a page's Markdown, handed over after MkDocs' conversion
+_IN_NAV: set[str] = set()  # pages listed in the navigation, whose tabs and sidebar mark themselves as active
+_CHROME: dict[tuple, str] = {}  # tabs and sidebar as rendered for pages kept out of the navigation, per folder
+
+
+def on_nav(nav, config, files):
+    _IN_NAV.clear()
+    _IN_NAV.update(page.file.src_uri for page in nav.pages)
+    _CHROME.clear()
+    return nav
+
+
+def on_env(env, config, files):
+    import jinja2
+
+    env.globals["fz_chrome"] = _chrome
+    # The theme's templates compiled once and kept (Jinja checks each against its source), and not checked for
+    # changes on every include: MkDocs makes a new environment for every build, `make serve` included.
+    cache = _root(config) / "build" / "cache" / "theme-jinja"
+    cache.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+    env.auto_reload = False
+    return env
+
+
+def _chrome(name: str, page, render):
+    """The tabs or the navigation sidebar of a page (overrides/main.html). They show no page of their own on a
+    page outside the navigation (the case pages, the lists), and their links are relative to the page's
+    folder: rendered once per folder and reused, where the theme would render them for each of 2,000 case
+    pages."""
+    if page is None or page.file.src_uri in _IN_NAV or (page.meta and page.meta.get("hide")):
+        return render()
+    key = (name, posixpath.dirname(page.url.rstrip("/")))
+    if key not in _CHROME:
+        _CHROME[key] = render()
+    return _CHROME[key]
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -58,22 +96,25 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     body = html_body.convert(markdown)
     if body is None:  # not only headings and HTML blocks after all: Markdown converts it
         return markdown
-    _BODIES[page.file.src_uri] = body
-    return ""
+    # MkDocs calls page.render next, which would set up a Markdown converter only to pass the HTML through:
+    # this page's render hands over the HTML, headings and anchors made above instead.
+    page.render = functools.partial(_render_html_body, page, body)
+    return markdown
 
 
-def on_page_content(html: str, page, config, files) -> str:
-    body = _BODIES.pop(page.file.src_uri, None)
-    if body is None:
-        return html
+def _render_html_body(page, body: html_body.Body, config, files) -> None:
     from mkdocs.structure.toc import get_toc
 
+    page.content = body.html
     page.toc = get_toc(body.toc_tokens)
     page.present_anchor_ids = body.anchor_ids
-    return body.html
+    page.links_to_anchors = {}
 
 
 def on_post_page(output: str, page, config) -> str:
+    from fanzha.search import tidied
+
+    output = tidied(output)  # as published; done here, each page is not read and written a second time
     errors = _ERRORS or _BACKGROUND_ERRORS
     if not errors:
         return output
@@ -91,6 +132,12 @@ def on_post_page(output: str, page, config) -> str:
     return head + sep + rest[:tag_end] + banner + rest[tag_end:]
 
 
+def on_post_template(output: str, template_name: str, config) -> str:
+    from fanzha.search import tidied
+
+    return tidied(output) if template_name.endswith(".html") else output  # the 404 page
+
+
 def on_post_build(config) -> None:
     if os.environ.get(ALREADY_GENERATED):
         return
@@ -98,7 +145,7 @@ def on_post_build(config) -> None:
 
     def index() -> None:  # one language is served: its bundle at its root; pages left as MkDocs wrote them
         try:
-            error = index_site(Path(config.site_dir), config.theme["language"], minify=False)
+            error = index_site(Path(config.site_dir), config.theme["language"], tidy=False)
         except OSError as problem:  # a rebuild replaced the pages meanwhile: the next one indexes again
             error = str(problem)
         if error:  # info, not warning: a warning would fail the strict build that may be running meanwhile
@@ -112,6 +159,8 @@ def on_post_build(config) -> None:
 
 def _generate_the_rest(root: Path) -> None:
     """Every page after a cases-only generation; what it writes makes `mkdocs serve` rebuild."""
+    from fanzha.site import GenerationError, generate
+
     try:
         with _LOCK:
             changed = generate(root)

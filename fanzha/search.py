@@ -1,5 +1,6 @@
-"""Full-text search and the last touch to the built pages: each language's site is minified, then Pagefind
-indexes it into `<site>/pagefind/`.
+"""Full-text search and the last touch to the built pages: each page is tidied (the theme's markup mended,
+then minified: by the MkDocs hook as it writes the page, or here after Zensical), then Pagefind indexes each
+language's site into `<site>/pagefind/`.
 
 Pagefind (the `pagefind[extended]` wheel ships its binary) splits the index into chunks that the browser
 fetches per query, so a page load costs nothing that grows with the corpus.
@@ -21,7 +22,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-_TEXT = re.compile(r">([^<]+)<")
 _KEEP = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)  # whitespace matters in these
 _INDENT = re.compile(r"\n[ \t]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
@@ -51,29 +51,40 @@ def minified(html: str) -> str:
         if i + 1 < len(parts):
             out.append(parts[i + 1])
     return "".join(out)
+def tidied(html: str) -> str:
+    """A built page as it is published: the theme's markup mended, then minified."""
+    return minified(theme_markup_fixed(html))
+
+
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+BODY = "data-pagefind-body"  # overrides/main.html: the part of a page Pagefind indexes
 
 
 def spaced(html: str) -> str:
-    """The same HTML with a space between Chinese characters in text (tags and attributes untouched)."""
-    return _TEXT.sub(lambda m: ">" + _CJK_RUN.sub(lambda r: " ".join(r.group()), m.group(1)) + "<", html)
+    """The page for Pagefind (a scratch copy, never served): a space between Chinese characters in what it
+    indexes. Attribute values there get spaces too, which is harmless: the ids and links it records are ASCII."""
+    start = html.find(BODY)
+    if start < 0:
+        return html
+    return html[:start] + _CJK_RUN.sub(lambda run: " ".join(run.group()), html[start:])
 
 
 class Indexing:
-    """One language's built site: its pages minified, then Pagefind running in the background over them."""
+    """One language's built site: its pages tidied (unless the MkDocs hook did it as it wrote them), then
+    Pagefind running in the background over them."""
 
-    def __init__(self, site: Path, lang: str, minify: bool = True):
+    def __init__(self, site: Path, lang: str, tidy: bool = True):
         self.site, self.scratch = site, None
         source = site
         if lang == "zh":
             self.scratch = Path(tempfile.mkdtemp(prefix="fanzha-search-"))
             source = self.scratch
-        for page in site.rglob("*.html"):
+        for page in site.rglob("*.html") if tidy or self.scratch else ():
             if page.relative_to(site).parts[0] in ("pagefind", "en"):
                 continue  # the English site in site/en/ is its own language's
             html = page.read_text(encoding="utf-8")
-            if minify:
-                html = minified(theme_markup_fixed(html))
+            if tidy:
+                html = tidied(html)
                 page.write_text(html, encoding="utf-8")
             if self.scratch:
                 target = self.scratch / page.relative_to(site)
@@ -95,5 +106,5 @@ class Indexing:
         return None
 
 
-def index_site(site: Path, lang: str, minify: bool = True) -> str | None:
-    return Indexing(site, lang, minify).finish()
+def index_site(site: Path, lang: str, tidy: bool = True) -> str | None:
+    return Indexing(site, lang, tidy).finish()

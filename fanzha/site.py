@@ -38,10 +38,9 @@ REQUIRED_ENTRIES = {
     "advice": ["call-96110", "call-110", "anti-fraud-app", *handouts.ACTIONS],
 }
 COVERAGE_MARKER = "<!-- translation-coverage -->"  # in docs/<lang>/*.md: replaced by the current numbers
-ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"  # set by `fanzha build` so the MkDocs hook does not generate again
 OTHER = {"zh": "en", "en": "zh"}
 # Pages whose body is HTML handed to Markdown as it is: rendered without Markdown escaping (HTML escaping only).
-HTML_BODY_TEMPLATES = {"case.md.j2", "check.md.j2", "self_check.md.j2", "stats.md.j2"}
+HTML_BODY_TEMPLATES = {"case.md.j2", "case_list.md.j2", "check.md.j2", "self_check.md.j2", "stats.md.j2"}
 
 
 def page_url(page: str) -> str:

@@ -59,9 +59,10 @@ def test_case_lists_are_paged_and_name_every_case_once(built_site):
 
     pages = [SITE / "cases" / "index.html", *sorted(SITE.glob("lists/all-*/index.html"))]
     named = []
-    for p in pages:  # resolve each relative link against its page's folder
+    for p in pages:  # resolve each link: from the site's path (raw HTML), or relative to its page's folder
         for href in re.findall(r'href="([^"#:]+)"', p.read_text(encoding="utf-8")):
-            target = (p.parent / href).resolve().relative_to(SITE.resolve())
+            file = SITE / href.removeprefix("/casebook/") if href.startswith("/casebook/") else p.parent / href
+            target = file.resolve().relative_to(SITE.resolve())
             if target.parts[:1] == ("cases",) and len(target.parts) == 2:
                 named.append(target.parts[1])
     cases = {p.stem for p in (ROOT / "cases").glob("*.yml")}
