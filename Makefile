@@ -81,7 +81,8 @@ $(TOOLS)/axe-core/axe.min.js: | system-deps
 test: $(STAMP) system-deps $(ZENSICAL_VENV)/bin/zensical $(TOOLS)/axe-core/axe.min.js ## run the whole test suite (installs what it needs)
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP) ## print the benchmark report (build, generation, page and search sizes, serve, validation; QUICK=1 is faster)
+bench: $(STAMP) ## print the benchmark report (build, generation, page and search sizes, serve, Lighthouse, validation; QUICK=1 is faster)
+	$(if $(QUICK),,test -x .tools/node_modules/.bin/lighthouse || npm install --prefix .tools --no-audit --no-fund --silent lighthouse@12.8.2)
 	$(BIN)/python scripts/benchmark.py $(if $(QUICK),--quick)
 
 clean: ## remove generated files (build/, site/)

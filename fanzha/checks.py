@@ -357,18 +357,20 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def check_project(root: Path, paths: list[Path] | None = None, keep_cases: bool = True, cache: Path | None = None) -> Result:
+def check_project(root: Path, paths: list[Path] | None = None, keep_cases: bool = True, cache: Path | None = None,
+                  save_cache: bool = True) -> Result:
     """Load data/ and cases/ under root (or just `paths`, checked against root's data/) and check all of it.
 
     keep_cases=False (the validate command) skips keeping the case models, so that large corpora can be
     checked in parallel processes; duplicate ids are still found from the file names.
     cache (the generator's): a file keeping each case file's result, reused while the file, the data/
-    files and this package are unchanged, so that regenerating after one edit reads one case file."""
+    files and this package are unchanged, so that regenerating after one edit reads one case file.
+    save_cache=False: use it but leave it as it is (`make serve` saves it in the full generation that follows)."""
     # Loading makes many small objects that all stay alive; the cyclic GC would rescan them again and again.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_project(root, paths, keep_cases, CaseCache(root, cache) if cache else None)
+        return _check_project(root, paths, keep_cases, CaseCache(root, cache) if cache else None, save_cache)
     finally:
         if enabled:
             gc.enable()
@@ -381,6 +383,33 @@ def fingerprint(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+_KEPT: dict[Path, tuple[tuple[int, int], Any]] = {}  # cache files this process last read or wrote, by file state
+
+
+def read_cache(path: Path) -> Any:
+    """A cache file's content (raises OSError or an unpickling error when there is none). From memory when this
+    process last read or wrote the file as it is now: `make serve` keeps running, and unpickling 1000 cases'
+    results took half a second of every save. Callers must not change what they get."""
+    stat = path.stat()
+    state = (stat.st_mtime_ns, stat.st_size)
+    kept = _KEPT.get(path)
+    if kept is not None and kept[0] == state:
+        return kept[1]
+    content = pickle.loads(path.read_bytes())
+    _KEPT[path] = (state, content)
+    return content
+
+
+def write_cache(path: Path, content: Any) -> None:
+    """Write a cache file whole (a temporary file, then renamed) and keep its content in memory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)
+    stat = path.stat()
+    _KEPT[path] = ((stat.st_mtime_ns, stat.st_size), content)
+
+
 class CaseCache:
     """Results of check_case_file by file content, valid while data/ and the package's code are unchanged."""
 
@@ -390,7 +419,7 @@ class CaseCache:
         self.key = fingerprint([*root.joinpath("data").glob("*.yml"), *code.glob("*.py")])
         self.entries: dict[str, tuple[str, Document, Case | None]] = {}
         try:
-            stored = pickle.loads(path.read_bytes())
+            stored = read_cache(path)
             if stored.get("key") == self.key:
                 self.entries = stored["entries"]
         except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError, TypeError, KeyError):
@@ -411,10 +440,7 @@ class CaseCache:
     def save(self) -> None:
         if self.used.keys() == self.entries.keys() and all(self.used[k][0] == self.entries[k][0] for k in self.used):
             return  # nothing new to keep
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_bytes(pickle.dumps({"key": self.key, "entries": self.used}, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, self.path)
+        write_cache(self.path, {"key": self.key, "entries": self.used})
 
 
 def check_case_file(path: Path, display: str, corpus: Corpus) -> tuple[Document, Case | None]:
@@ -466,7 +492,8 @@ def _map_cases(items: list[tuple[Path, str]], corpus: Corpus, keep_cases: bool) 
         return [check_case_file(path, display, corpus) for path, display in items]
 
 
-def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache: CaseCache | None = None) -> Result:
+def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache: CaseCache | None = None,
+                   save_cache: bool = True) -> Result:
     corpus = Corpus()
     vocab_docs: dict[str, Document] = {}
     wanted = {p.absolute() for p in _expand(paths)} if paths else None
@@ -525,6 +552,6 @@ def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache
     result = Result(corpus=corpus, problems=sorted(set(problems)), checked=len(case_docs) + len(vocab_docs))
     if cache is not None:
         result.case_hashes = {path.stem: cache.used[display][0] for path, display in zip(case_paths, displays)}
-        if not result.errors():
+        if save_cache and not result.errors():
             cache.save()  # a corpus with errors generates nothing, not even a cache
     return result
