@@ -27,11 +27,19 @@ _ERRORS: list[str] = []  # problems of the last save, shown on every served page
 _BACKGROUND_ERRORS: list[str] = []  # problems of the last full generation, made after a build (see below)
 _LOCK = threading.Lock()  # one generation at a time: a save can come while the full one runs
 _STATE = {"served": False, "cases_only": False}
+_INDEXING: list[threading.Timer] = []  # the served site's search indexing, waiting for the builds to settle
+SEARCH_DELAY = 2.0  # seconds after the last build
+
+
+def _cancel_indexing() -> None:
+    while _INDEXING:
+        _INDEXING.pop().cancel()
 
 
 def on_pre_build(config) -> None:
     if os.environ.get(ALREADY_GENERATED):  # `fanzha build` generated the pages once for both languages
         return
+    _cancel_indexing()  # another build: index after it
     _ERRORS.clear()
     # After the first build, a save first regenerates only the changed case pages, so the page being edited
     # reloads at once; the lists, indexes, statistics and exports that name it follow a moment later
@@ -151,8 +159,14 @@ def on_post_build(config) -> None:
         if error:  # info, not warning: a warning would fail the strict build that may be running meanwhile
             log.info("fanzha: search index not made this time: %s", error)
 
-    # in the background: the edited page reloads at once, search catches up a few seconds later
-    threading.Thread(target=index, daemon=True).start()
+    # In the background once the builds have settled: the edited page reloads at once and search catches up a
+    # few seconds later. A save makes two or three builds in a row (the edited page, then the pages that list
+    # it), and indexing 1000 cases takes seconds of CPU that the next save's build would otherwise share.
+    _cancel_indexing()
+    timer = threading.Timer(SEARCH_DELAY, index)
+    timer.daemon = True
+    _INDEXING.append(timer)
+    timer.start()
     if _STATE["cases_only"] and not _ERRORS:
         threading.Thread(target=_generate_the_rest, args=(_root(config),), daemon=True).start()
 

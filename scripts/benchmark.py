@@ -156,7 +156,7 @@ def serve_edit_time(project: Path, edits: int = 3) -> float | None:
         else:
             return None
         for n in range(edits):
-            time.sleep(8)  # the search index and the pages that list the case, made after each build, settle
+            time.sleep(15)  # the pages that list the case, then the search index, made after each save, settle
             marker = f"基准测试编辑标记{n}"
             start = time.perf_counter()
             case, before = edit_case(project, marker)

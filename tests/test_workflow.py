@@ -466,6 +466,56 @@ def test_serving_shows_an_edited_case_first_and_then_the_pages_that_list_it(proj
     assert generate(project) == []  # all up to date: no further rebuild
 
 
+def test_make_serve_shows_a_saved_case_and_searches_the_preview(project):
+    """The real `mkdocs serve --dirty` (make serve): a saved edit reaches the served page, and the preview gets
+    its search index once the builds have settled."""
+    import socket
+    import time
+    import urllib.request
+
+    for name in ("docs", "overrides", "fanzha"):
+        shutil.copytree(ROOT / name, project / name)
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        shutil.copy(ROOT / name, project / name)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in __import__("os").environ.items() if k != "FANZHA_PAGES_GENERATED"} | {"NO_MKDOCS_2_WARNING": "1"}
+    assert main(["generate"]) == 0  # as `make serve` does, then:
+    lists = [project / "build" / "docs" / "zh" / "cases" / "index.md", *(project / "build" / "docs" / "zh" / "lists").glob("all-*.md")]
+    listing = next(p for p in lists if f"cases/{JILIN}/" in p.read_text(encoding="utf-8")).relative_to(project / "build" / "docs" / "zh")
+    listing = str(listing).removesuffix("index.md").removesuffix(".md") + ("/" if listing.name != "index.md" else "")
+    server = subprocess.Popen([str(Path(sys.executable).with_name("mkdocs")), "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/casebook/"
+
+    def fetch(path: str) -> str | None:
+        try:
+            return urllib.request.urlopen(base + path, timeout=5).read().decode("utf-8")
+        except OSError:
+            return None
+
+    def wait_for(check, seconds: float) -> bool:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if check():
+                return True
+            time.sleep(0.2)
+        return False
+
+    try:
+        assert wait_for(lambda: fetch(f"cases/{JILIN}/") is not None, 180), "make serve did not start"
+        assert wait_for(lambda: fetch("pagefind/pagefind.js") is not None, 120), "the preview got no search index"
+        case = project / "cases" / f"{JILIN}.yml"
+        case.write_text(case.read_text(encoding="utf-8").replace("title:\n  zh: ", "title:\n  zh: 预览里的新标题", 1), encoding="utf-8")
+        assert wait_for(lambda: "预览里的新标题" in (fetch(f"cases/{JILIN}/") or ""), 60)
+        assert wait_for(lambda: "预览里的新标题" in (fetch(listing) or ""), 60)  # and the list that names it
+        assert wait_for(lambda: fetch("pagefind/pagefind.js") is not None, 120)  # indexed again after the builds
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def test_validate_and_i18n_name_the_same_line_for_a_missing_translation(project, capsys):
     case = project / "cases" / f"{JILIN}.yml"
     lines = case.read_text(encoding="utf-8").splitlines()
