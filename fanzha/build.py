@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import history, search
@@ -46,14 +47,19 @@ def build_site(root: Path, engine: str = "mkdocs") -> int:
             [mkdocs, "build", "--strict", "--quiet", "-f", "mkdocs.en.yml", "--site-dir", str(english_dir)], cwd=root, env=env
         ),
     }
-    # Each language is indexed as soon as its build is done, in parallel with the other build.
+    # Each language is indexed as soon as its build is done (whichever is first), in parallel with the other.
     sites = {"mkdocs.yml": (root / "site", "zh"), "mkdocs.en.yml": (english_dir, "en")}
     failed, indexing = [], {}
-    for config, process in builds.items():
-        if process.wait() != 0:
-            failed.append(config)
-        else:
-            indexing[config] = search.Indexing(*sites[config], tidy=False)  # the hook tidied each page
+    running = dict(builds)
+    while running:
+        done = [config for config, process in running.items() if process.poll() is not None]
+        for config in done:
+            if running.pop(config).returncode != 0:
+                failed.append(config)
+            else:
+                indexing[config] = search.Indexing(*sites[config], tidy=False)  # the hook tidied each page
+        if not done:
+            time.sleep(0.05)
     problems = {config: process.finish() for config, process in indexing.items()}
     if failed:
         print(f"mkdocs build failed for {', '.join(failed)}; the messages above say why", file=sys.stderr)
