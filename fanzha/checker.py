@@ -68,13 +68,18 @@ def pattern(phrase: str) -> str:
 def variant_table(phrases: list[str]) -> dict[str, str]:
     """Traditional (and Taiwan, Hong Kong) forms of every character the phrases use → the simplified one.
     Whole words are converted too: OpenCC turns 注 into 註 only inside words such as 注销 → 註銷."""
+    pieces = sorted({a for phrase in phrases for part in phrase.split() for a in part.split("/")})
+    return dict(_variant_table(tuple(pieces)))
+
+
+@lru_cache(maxsize=4)  # half a second of OpenCC, made again only when the phrases change (make serve keeps running)
+def _variant_table(pieces: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     import opencc
 
-    pieces = sorted({a for phrase in phrases for part in phrase.split() for a in part.split("/")})
-    pieces = [normalize(piece) for piece in pieces]
-    chars = sorted({ch for piece in pieces for ch in piece if ord(ch) > 0x2E80})
+    normalised = [normalize(piece) for piece in pieces]
+    chars = sorted({ch for piece in normalised for ch in piece if ord(ch) > 0x2E80})
     table: dict[str, str] = {}
-    texts = [*chars, *pieces]
+    texts = [*chars, *normalised]
     for config in ("s2t", "s2tw", "s2hk"):
         # one call per table: OpenCC converts line by line, so the lines come back in the same order
         converted_lines = opencc.OpenCC(config).convert("\n".join(texts)).split("\n")
@@ -83,7 +88,7 @@ def variant_table(phrases: list[str]) -> dict[str, str]:
                 for simple, variant in zip(text, converted):
                     if variant != simple and ord(simple) > 0x2E80:
                         table[variant] = simple
-    return dict(sorted(table.items()))
+    return tuple(sorted(table.items()))
 
 
 @lru_cache(maxsize=None)  # one compiled pattern per phrase in the data: a few hundred, never evicted

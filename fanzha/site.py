@@ -363,6 +363,18 @@ def corpus_coverage(corpus: Corpus, hashes: dict[str, str], cache: PageCache) ->
 KEEP = object()  # a page whose file is already up to date
 
 
+def page_key(page: str, template: str, context: dict, hashes: dict[str, str], corpus_key: str) -> str:
+    """What a generated page is made from, besides templates and data/ (PageCache's own key): a case page from
+    its file, a page of a list of cases from the cases it shows and its place in the list, every other page
+    from all the case files. An edit renders the case's page and the list pages naming it again, not all 90."""
+    if template == "case.md.j2":
+        return hashes[page[len("cases/"):-3]]
+    if template == "case_list.md.j2":
+        place = f"{page}|{context['total']}|{context['previous']}|{context['next']}"
+        return hashlib.sha256("|".join([place, *(f"{i}:{hashes[i]}" for i in context["ids"])]).encode()).hexdigest()
+    return corpus_key
+
+
 def _changed_case_pages(root: Path, out: Path, result, env, strings: dict, config: SiteConfig) -> list[Path]:
     """The case pages whose file changed since they were last rendered, in both languages. The page cache is
     left as it is: the full generation that follows renders these again (and finds nothing to write)."""
@@ -444,8 +456,7 @@ def _generate(root: Path, out: Path, cases_only: bool) -> list[Path]:
         tree = out / lang
         files: dict[Path, Any] = {}
         for page, (template, context) in planned.items():
-            # a case page depends on its own file; every other generated page on all of them
-            key = hashes[page[len("cases/"):-3]] if template == "case.md.j2" else corpus_key
+            key = page_key(page, template, context, hashes, corpus_key)
             target = tree / page
             cache.new_pages[f"{lang}/{page}"] = key
             if cache.pages.get(f"{lang}/{page}") == key and target.exists():

@@ -70,6 +70,26 @@ def test_case_lists_are_paged_and_name_every_case_once(built_site):
     assert len(pages) == -(-len(cases) // PER_PAGE)
 
 
+def test_tabs_and_sidebar_lead_to_the_same_pages_from_every_page(built_site):
+    """The MkDocs hook renders the tabs and sidebar once per folder for pages outside the navigation and reuses
+    them (overrides/main.html): from every page, each tab and each sidebar entry leads to the same page."""
+    import posixpath
+
+    for lang, folder in (("zh", SITE), ("en", SITE / "en")):
+        targets: dict[tuple[str, str], set[str]] = {}
+        pages = [p for p in folder.rglob("index.html") if (lang == "en" or "en" not in p.relative_to(SITE).parts[:1])
+                 and "pagefind" not in p.parts]
+        for page in pages:
+            folder_path = page.parent.relative_to(folder).as_posix()
+            here = "/" if folder_path == "." else f"/{folder_path}/"
+            text = page.read_text(encoding="utf-8")
+            for href, kind, label in re.findall(r'<a href="([^"#]*)" class="md-(tabs|nav)__link[^"]*">\s*(?:<span class="md-ellipsis">)?\s*([^<]+?)\s*<', text):
+                target = posixpath.normpath(posixpath.join(here, href)) if not href.startswith("/") else href
+                targets.setdefault((kind, label), set()).add(target.rstrip("/") + "/")
+        assert len(targets) >= 20, lang  # a dozen tabs and sidebar entries each
+        assert {key: found for key, found in targets.items() if len(found) > 1} == {}, lang
+
+
 def test_never_say_page_links_statements_to_cases(built_site):
     page = html("never-say/jd-finance/index.html")
     assert "官方电话核实" in page

@@ -466,6 +466,25 @@ def test_serving_shows_an_edited_case_first_and_then_the_pages_that_list_it(proj
     assert generate(project) == []  # all up to date: no further rebuild
 
 
+def test_an_edit_reaches_the_case_page_and_every_list_page_naming_it(project):
+    """List pages are made again only when a case they show changed (site.page_key): none may be left stale."""
+    from fanzha.site import generate
+
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    generate(project)
+    zh = project / "build" / "docs" / "zh"
+    lists = [zh / "cases" / "index.md", *zh.glob("lists/*.md")]
+    naming = {p for p in lists if f"cases/{JILIN}/" in p.read_text(encoding="utf-8")}
+    assert naming and len(naming) < len(lists)
+    case = project / "cases" / f"{JILIN}.yml"
+    case.write_text(case.read_text(encoding="utf-8").replace("title:\n  zh: ", "title:\n  zh: 改过的标题", 1), encoding="utf-8")
+    changed = set(generate(project))
+    assert zh / "cases" / f"{JILIN}.md" in changed
+    assert {p for p in lists if p in changed} == naming
+    assert all("改过的标题" in p.read_text(encoding="utf-8") for p in naming)
+
+
 def test_make_serve_shows_a_saved_case_and_searches_the_preview(project):
     """The real `mkdocs serve --dirty` (make serve): a saved edit reaches the served page, and the preview gets
     its search index once the builds have settled."""
