@@ -26,7 +26,7 @@ def _root(config) -> Path:
 _ERRORS: list[str] = []  # problems of the last save, shown on every served page until a save fixes them
 _BACKGROUND_ERRORS: list[str] = []  # problems of the last full generation, made after a build (see below)
 _LOCK = threading.Lock()  # one generation at a time: a save can come while the full one runs
-_STATE = {"served": False, "cases_only": False}
+_STATE = {"served": False, "cases_only": False, "command": "build"}
 _INDEXING: list[threading.Timer] = []  # the served site's search indexing, waiting for the builds to settle
 SEARCH_DELAY = 2.0  # seconds after the last build
 
@@ -34,6 +34,10 @@ SEARCH_DELAY = 2.0  # seconds after the last build
 def _cancel_indexing() -> None:
     while _INDEXING:
         _INDEXING.pop().cancel()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _STATE["command"] = command  # "serve" keeps running; "build" ends with its build
 
 
 def on_pre_build(config) -> None:
@@ -159,6 +163,9 @@ def on_post_build(config) -> None:
         if error:  # info, not warning: a warning would fail the strict build that may be running meanwhile
             log.info("fanzha: search index not made this time: %s", error)
 
+    if _STATE["command"] != "serve":  # a plain `mkdocs build` ends with its build: index it now
+        index()
+        return
     # In the background once the builds have settled: the edited page reloads at once and search catches up a
     # few seconds later. A save makes two or three builds in a row (the edited page, then the pages that list
     # it), and indexing 1000 cases takes seconds of CPU that the next save's build would otherwise share.

@@ -485,6 +485,20 @@ def test_an_edit_reaches_the_case_page_and_every_list_page_naming_it(project):
     assert all("改过的标题" in p.read_text(encoding="utf-8") for p in naming)
 
 
+def test_a_plain_mkdocs_build_generates_and_indexes_the_site(project):
+    """`mkdocs build` without `fanzha build` (once pages were generated: MkDocs wants its docs_dir first): the
+    hook regenerates the pages and indexes the site before the process ends (`make serve` indexes in the
+    background)."""
+    for name in ("docs", "overrides", "fanzha"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "FANZHA_PAGES_GENERATED"} | {"NO_MKDOCS_2_WARNING": "1"}
+    assert main(["generate"]) == 0
+    subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "-q"], cwd=project, env=env, check=True)
+    assert (project / "site" / "cases" / JILIN / "index.html").exists()
+    assert (project / "site" / "pagefind" / "pagefind.js").exists()
+
+
 def test_make_serve_shows_a_saved_case_and_searches_the_preview(project):
     """The real `mkdocs serve --dirty` (make serve): a saved edit reaches the served page, and the preview gets
     its search index once the builds have settled."""
