@@ -80,12 +80,11 @@ def on_env(env, config, files):
     import jinja2
 
     env.globals["fz_chrome"] = _chrome
-    # The theme's templates compiled once and kept (Jinja checks each against its source), and not checked for
-    # changes on every include: MkDocs makes a new environment for every build, `make serve` included.
+    # The theme's templates compiled once and kept (Jinja checks each against its source): MkDocs makes a new
+    # environment, and compiled every template again, for every build, `make serve`'s included.
     cache = _root(config) / "build" / "cache" / "theme-jinja"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
-    env.auto_reload = False
     return env
 
 
