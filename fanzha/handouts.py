@@ -38,6 +38,9 @@ class HandoutError(Exception):
     pass
 
 
+PREVIEW_WIDTH = 210  # CSS pixels of a preview on the handouts page (its PNG has twice as many)
+
+
 @dataclass(frozen=True)
 class Handout:
     name: str  # file stem, e.g. "refund-claim"
@@ -47,6 +50,11 @@ class Handout:
 
     def file(self, lang: str, suffix: str) -> str:
         return f"{self.name}.{lang}.{suffix}"
+
+    @property
+    def preview_size(self) -> tuple[int, int]:
+        """Width and height of its preview on the handouts page: an A4 page (210 × 297 mm)."""
+        return PREVIEW_WIDTH, round(PREVIEW_WIDTH * 297 / 210)
 
 
 def handouts(corpus: Corpus) -> list[Handout]:

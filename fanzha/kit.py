@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from .handouts import (ACTIONS, CJK_FONTS, NEVER_SAY_PLATFORM, Layout, PrintJob, Version, build_date, first_sentence,
+from .handouts import (ACTIONS, CJK_FONTS, NEVER_SAY_PLATFORM, PREVIEW_WIDTH, Layout, PrintJob, Version, build_date, first_sentence,
                        first_sentences, qr_svg, real_case)
 
 BOOKLET_MIN, BOOKLET_MAX = 8, 16  # A5 pages; four to a folded A4 sheet, so always a multiple of 4
@@ -32,7 +32,6 @@ DETAIL = (
 
 
 A4_LANDSCAPE = (841.89, 595.28)  # points: the sheet the booklet is printed on
-PREVIEW_WIDTH = 210  # CSS pixels of a preview on the handouts page (its PNG has twice as many)
 
 
 @dataclass(frozen=True)

@@ -252,6 +252,8 @@ def test_handouts_page_offers_the_kit_with_previews(built_site, lang):
         image = re.search(rf'<img[^>]*src="{re.escape(piece.file(lang, "png"))}"[^>]*>', page)
         assert image and f'width="{width}"' in image[0] and f'height="{height}"' in image[0]
         assert "lazy" not in image[0]  # near the top of the page
+    images = re.findall(r"<img[^>]*>", page)
+    assert len(images) >= 10 and all(re.search(r'width="\d+"', i) and re.search(r'height="\d+"', i) for i in images)  # no shift
     assert ("短边翻转" if lang == "zh" else "short edge") in page
 
 
