@@ -9,8 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import history, search
-from . import ALREADY_GENERATED
+from . import ALREADY_GENERATED, history, search
 from .site import GenerationError, generate
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import jinja2
 
-from .handouts import (ACTIONS, CJK_FONTS, NEVER_SAY_PLATFORM, PREVIEW_WIDTH, Layout, PrintJob, Version, build_date, first_sentence,
-                       first_sentences, qr_svg, real_case)
+from .handouts import (ACTIONS, CJK_FONTS, NEVER_SAY_PLATFORM, PREVIEW_WIDTH, Layout, PrintJob, Version, build_date,
+                       first_sentence, first_sentences, qr_svg, real_case)
 
 BOOKLET_MIN, BOOKLET_MAX = 8, 16  # A5 pages; four to a folded A4 sheet, so always a multiple of 4
 POSTER_STATEMENTS = 5

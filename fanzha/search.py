@@ -51,6 +51,8 @@ def minified(html: str) -> str:
         if i + 1 < len(parts):
             out.append(parts[i + 1])
     return "".join(out)
+
+
 def tidied(html: str) -> str:
     """A built page as it is published: the theme's markup mended, then minified."""
     return minified(theme_markup_fixed(html))

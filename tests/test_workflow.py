@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 import random
 import re
 import shutil
@@ -492,7 +493,7 @@ def test_a_plain_mkdocs_build_generates_and_indexes_the_site(project):
     for name in ("docs", "overrides", "fanzha"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    env = {k: v for k, v in __import__("os").environ.items() if k != "FANZHA_PAGES_GENERATED"} | {"NO_MKDOCS_2_WARNING": "1"}
+    env = {k: v for k, v in os.environ.items() if k != "FANZHA_PAGES_GENERATED"} | {"NO_MKDOCS_2_WARNING": "1"}
     assert main(["generate"]) == 0
     subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "-q"], cwd=project, env=env, check=True)
     assert (project / "site" / "cases" / JILIN / "index.html").exists()
@@ -513,7 +514,7 @@ def test_make_serve_shows_a_saved_case_and_searches_the_preview(project):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {k: v for k, v in __import__("os").environ.items() if k != "FANZHA_PAGES_GENERATED"} | {"NO_MKDOCS_2_WARNING": "1"}
+    env = {k: v for k, v in os.environ.items() if k != "FANZHA_PAGES_GENERATED"} | {"NO_MKDOCS_2_WARNING": "1"}
     assert main(["generate"]) == 0  # as `make serve` does, then:
     lists = [project / "build" / "docs" / "zh" / "cases" / "index.md", *(project / "build" / "docs" / "zh" / "lists").glob("all-*.md")]
     listing = next(p for p in lists if f"cases/{JILIN}/" in p.read_text(encoding="utf-8")).relative_to(project / "build" / "docs" / "zh")
