@@ -3,3 +3,6 @@
 # Set by `fanzha build`, which generates the pages once for both languages, so that the MkDocs hook does not
 # generate them again. Here, not in site.py: the hook reads it without importing the generator.
 ALREADY_GENERATED = "FANZHA_PAGES_GENERATED"
+# Set by `fanzha build` to the folder where the hook writes each built page's copy for Pagefind
+# (fanzha/search.py, search_copy): the pages are not read back after the build.
+SEARCH_COPIES = "FANZHA_SEARCH_COPIES"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
-from . import ALREADY_GENERATED, history, search
+from . import ALREADY_GENERATED, SEARCH_COPIES, history, search
 from .site import GenerationError, generate
 
 
@@ -25,6 +28,71 @@ def build_env(root: Path) -> dict[str, str]:
 ZENSICAL = ".venv-zensical/bin/zensical"  # made by `make site-zensical`
 
 
+LANGUAGES = {"zh": ("mkdocs.yml", ""), "en": ("mkdocs.en.yml", "en")}  # config, folder under site/
+
+
+class LastBuild:
+    """What the last complete `fanzha build` of site/ was made from, so that the next one rebuilds only the
+    pages whose generated file changed (MkDocs' --dirty compares each page's source with its output).
+
+    Safe because everything else a page shows is fixed while the key below is unchanged: the configuration
+    (its explicit navigation titles included), the theme and our overrides, the hook's code and the versions
+    of what renders the pages. Any change there, a generated file removed (its page would stay in site/), a
+    site/ that another builder wrote since, or a build that did not finish, and the build starts from an
+    empty site/. tests/test_build.py compares such a rebuild with a build from nothing, byte for byte."""
+
+    INPUTS = ("mkdocs.yml", "mkdocs.en.yml", "overrides", "fanzha/mkdocs_hooks.py", "fanzha/search.py",
+              "fanzha/html_body.py", "fanzha/__init__.py", "fanzha/build.py")
+    PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pagefind")
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.path = root / "build" / "cache" / "last-build.json"
+        self.site = root / "site"
+        self.copies = root / "build" / "search"
+
+    def key(self) -> str:
+        digest = hashlib.sha256()
+        for name in self.INPUTS:
+            path = self.root / name
+            for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+                if file.is_file():
+                    digest.update(f"{file.relative_to(self.root)}\0".encode() + file.read_bytes() + b"\0")
+        for package in self.PACKAGES:
+            try:
+                digest.update(f"{package}={metadata.version(package)}\0".encode())
+            except metadata.PackageNotFoundError:
+                digest.update(f"{package}=none\0".encode())
+        return digest.hexdigest()
+
+    def sources(self) -> dict[str, list[str]]:
+        docs = self.root / "build" / "docs"
+        return {lang: sorted(str(p.relative_to(docs / lang)) for p in (docs / lang).rglob("*") if p.is_file())
+                for lang in LANGUAGES}
+
+    def stamps(self) -> dict[str, int]:
+        """The home pages' times: another builder (a plain `mkdocs build`, Zensical) writes them anew."""
+        pages = [self.site / folder / "index.html" for _, folder in LANGUAGES.values()]
+        return {str(page.relative_to(self.root)): page.stat().st_mtime_ns for page in pages if page.exists()}
+
+    def can_continue(self, key: str, sources: dict[str, list[str]]) -> bool:
+        try:
+            last = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return (last.get("key") == key and last.get("stamps") == self.stamps()
+                and all(set(last.get("sources", {}).get(lang, [])) <= set(files) for lang, files in sources.items())
+                and all((self.copies / lang).is_dir() for lang in LANGUAGES))
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def record(self, key: str, sources: dict[str, list[str]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        state = {"key": key, "sources": sources, "stamps": self.stamps()}
+        self.path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+
 def build_site(root: Path, engine: str = "mkdocs") -> int:
     try:
         generate(root)
@@ -32,44 +100,43 @@ def build_site(root: Path, engine: str = "mkdocs") -> int:
         print(error)
         print("the site was not built: see the message above", file=sys.stderr)
         return 1
+    last = LastBuild(root)
     if engine == "zensical":
+        last.forget()
         return build_with_zensical(root)
-    env = build_env(root)
-    env[ALREADY_GENERATED] = "1"
+    key, sources = last.key(), last.sources()
+    if not last.can_continue(key, sources):
+        shutil.rmtree(last.site, ignore_errors=True)
+        shutil.rmtree(last.copies, ignore_errors=True)
+    last.forget()  # until this build is complete
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
-    # The two languages build in parallel: English into build/site-en (the Chinese build empties site/,
-    # which would hold site/en/), then moved into place.
-    english_dir = root / "build" / "site-en"
-    builds = {
-        "mkdocs.yml": subprocess.Popen([mkdocs, "build", "--strict", "--quiet", "-f", "mkdocs.yml"], cwd=root, env=env),
-        "mkdocs.en.yml": subprocess.Popen(
-            [mkdocs, "build", "--strict", "--quiet", "-f", "mkdocs.en.yml", "--site-dir", str(english_dir)], cwd=root, env=env
-        ),
-    }
-    # Each language is indexed as soon as its build is done (whichever is first), in parallel with the other.
-    sites = {"mkdocs.yml": (root / "site", "zh"), "mkdocs.en.yml": (english_dir, "en")}
-    failed, indexing = [], {}
-    running = dict(builds)
+    # The two languages build in parallel, English into site/en/ (--dirty: MkDocs empties no folder; site/ was
+    # emptied above when needed). Each language is indexed as soon as its own build is done.
+    running, indexing, failed = {}, {}, []
+    for lang, (config, folder) in LANGUAGES.items():
+        env = build_env(root) | {ALREADY_GENERATED: "1", SEARCH_COPIES: str(last.copies / lang)}
+        command = [mkdocs, "build", "--strict", "--quiet", "--dirty", "-f", config, "--site-dir", str(last.site / folder)]
+        running[lang] = subprocess.Popen(command, cwd=root, env=env)
     while running:
-        done = [config for config, process in running.items() if process.poll() is not None]
-        for config in done:
-            if running.pop(config).returncode != 0:
-                failed.append(config)
+        done = [lang for lang, process in running.items() if process.poll() is not None]
+        for lang in done:
+            if running.pop(lang).returncode != 0:
+                failed.append(LANGUAGES[lang][0])
             else:
-                indexing[config] = search.Indexing(*sites[config], tidy=False)  # the hook tidied each page
+                site = last.site / LANGUAGES[lang][1]
+                indexing[lang] = search.Indexing(site, lang, copies=last.copies / lang)
         if not done:
-            time.sleep(0.05)
-    problems = {config: process.finish() for config, process in indexing.items()}
+            time.sleep(0.02)
+    problems = {lang: process.finish() for lang, process in indexing.items()}
     if failed:
         print(f"mkdocs build failed for {', '.join(failed)}; the messages above say why", file=sys.stderr)
         return 1
-    for config, problem in problems.items():
+    for lang, problem in problems.items():
         if problem:
-            print(f"search index for {config} not made: {problem}", file=sys.stderr)
+            print(f"search index for {LANGUAGES[lang][0]} not made: {problem}", file=sys.stderr)
             return 1
-    shutil.rmtree(root / "site" / "en", ignore_errors=True)
-    shutil.move(str(english_dir), str(root / "site" / "en"))
-    print(f"site built into {root / 'site'}", file=sys.stderr)
+    last.record(key, sources)
+    print(f"site built into {last.site}", file=sys.stderr)
     return 0
 
 

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 # The generator (fanzha.site) is imported only when a hook needs it: half a second per build otherwise.
-from fanzha import ALREADY_GENERATED, html_body
+from fanzha import ALREADY_GENERATED, SEARCH_COPIES, html_body
 
 log = logging.getLogger("mkdocs.hooks.fanzha")
 
@@ -38,6 +38,12 @@ def _cancel_indexing() -> None:
 
 def on_startup(command: str, dirty: bool) -> None:
     _STATE["command"] = command  # "serve" keeps running; "build" ends with its build
+    if dirty and os.environ.get(ALREADY_GENERATED):
+        # `fanzha build` builds with --dirty only while nothing but the generated pages changed since its last
+        # complete build (fanzha/build.py, Incremental): MkDocs' warning that a dirty build may leave navigation
+        # stale does not apply, and would fail the strict build.
+        logging.getLogger("mkdocs.commands.build").addFilter(
+            lambda record: not str(record.msg).startswith("A 'dirty' build is being performed"))
 
 
 def on_pre_build(config) -> None:
@@ -126,6 +132,9 @@ def on_post_page(output: str, page, config) -> str:
     from fanzha.search import tidied
 
     output = tidied(output)  # as published; done here, each page is not read and written a second time
+    copies = os.environ.get(SEARCH_COPIES)
+    if copies:
+        _write_search_copy(Path(copies) / page.file.dest_uri, output, config.theme["language"])
     errors = _ERRORS or _BACKGROUND_ERRORS
     if not errors:
         return output
@@ -141,6 +150,17 @@ def on_post_page(output: str, page, config) -> str:
         return banner + output
     tag_end = rest.index(">") + 1
     return head + sep + rest[:tag_end] + banner + rest[tag_end:]
+
+
+def _write_search_copy(target: Path, output: str, lang: str) -> None:
+    from fanzha.search import search_copy
+
+    copy = search_copy(output, lang)
+    if copy is None:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(copy, encoding="utf-8")
 
 
 def on_post_template(output: str, template_name: str, config) -> str:

@@ -39,9 +39,12 @@
     if (words.length === 1 && CJK.test(query) && !/"/.test(query)) return '"' + words[0] + '"';
     return words.join(" ");
   }
-  // ... and the excerpts and titles come back spaced: join the characters again (marks kept).
+  // ... and the excerpts and titles come back with a space on each side of every Chinese character: take
+  // those spaces out again (marks kept).
   function unspace(text) {
-    return (text || "").replace(/([\u3400-\u9fff\uf900-\ufaff](?:<\/?mark>)*) ((?:<\/?mark>)*)(?=[\u3400-\u9fff\uf900-\ufaff])/g, "$1$2");
+    return (text || "")
+      .replace(/([\u3400-\u9fff\uf900-\ufaff](?:<\/?mark>)*) (?=\S)/g, "$1")
+      .replace(/(\S) ((?:<\/?mark>)*[\u3400-\u9fff\uf900-\ufaff])/g, "$1$2");
   }
 
   function count(n) {

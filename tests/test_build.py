@@ -1,0 +1,98 @@
+"""`fanzha build` after an edit rebuilds only the pages whose generated file changed (fanzha/build.py,
+LastBuild): the site it leaves must be the one a build from nothing makes, byte for byte."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fanzha.build import LastBuild, build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+JILIN = "2022-jilin-campus-loan-cancel"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A copy of everything a build reads, in tmp_path, as the current directory."""
+    for name in ("cases", "data", "schema", "templates", "docs", "overrides", "fanzha"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # no git here: the same dates in every build
+    return tmp_path
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def assert_same_tree(built: Path, expected: Path) -> None:
+    assert files(built) == files(expected)
+    _, mismatch, errors = filecmp.cmpfiles(built, expected, files(expected), shallow=False)
+    assert not mismatch and not errors, f"differ from a build from nothing: {mismatch[:10]}"
+
+
+def edit(project: Path, ident: str, old: str, new: str) -> None:
+    case = project / "cases" / f"{ident}.yml"
+    text = case.read_text(encoding="utf-8")
+    assert old in text
+    case.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_rebuild_after_an_edit_equals_a_build_from_nothing(project, tmp_path_factory):
+    assert build_site(project) == 0
+    site = project / "site"
+    untouched = site / "about" / "index.html"
+    before = untouched.stat().st_mtime_ns
+    edit(project, JILIN, "title:\n  zh: ", "title:\n  zh: 改过的标题")
+    assert build_site(project) == 0
+    assert untouched.stat().st_mtime_ns == before, "an unchanged page was built again: the rebuild was not incremental"
+    assert "改过的标题" in (site / "cases" / JILIN / "index.html").read_text(encoding="utf-8")
+    rebuilt = tmp_path_factory.mktemp("rebuilt") / "site"
+    shutil.copytree(site, rebuilt)
+
+    shutil.rmtree(site)
+    shutil.rmtree(project / "build")
+    assert build_site(project) == 0
+    assert_same_tree(rebuilt, site)
+
+
+def test_a_removed_case_leaves_neither_page_nor_search_entry(project):
+    assert build_site(project) == 0
+    (project / "cases" / f"{JILIN}.yml").unlink()
+    assert build_site(project) == 0
+    for folder in ("site/cases", "site/en/cases", "build/search/zh/cases", "build/search/en/cases"):
+        assert (project / folder).is_dir()
+        assert not (project / folder / JILIN).exists(), f"{folder}/{JILIN} left behind"
+
+
+@pytest.mark.parametrize("change", ["overrides", "mkdocs.yml"])
+def test_a_change_to_the_theme_or_configuration_builds_every_page_again(project, change):
+    assert build_site(project) == 0
+    untouched = project / "site" / "about" / "index.html"
+    before = untouched.stat().st_mtime_ns
+    if change == "overrides":
+        main = project / "overrides" / "main.html"
+        main.write_text(main.read_text(encoding="utf-8") + "\n{#- a comment -#}\n", encoding="utf-8")
+    else:
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("  - 统计: stats.md\n", ""), encoding="utf-8")
+    assert build_site(project) == 0
+    assert untouched.stat().st_mtime_ns != before
+    if change == "mkdocs.yml":  # the navigation changed: every page's tabs show it
+        assert "统计</a>" not in untouched.read_text(encoding="utf-8").split("md-tabs")[1].split("</nav>")[0]
+
+
+def test_a_site_written_by_another_builder_is_built_from_nothing(project):
+    assert build_site(project) == 0
+    last = LastBuild(project)
+    assert last.path.exists()
+    (project / "site" / "index.html").write_text("written by hand", encoding="utf-8")
+    assert not last.can_continue(last.key(), last.sources())
+    assert build_site(project) == 0
+    assert "written by hand" not in (project / "site" / "index.html").read_text(encoding="utf-8")
