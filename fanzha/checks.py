@@ -378,7 +378,7 @@ def check_project(root: Path, paths: list[Path] | None = None, keep_cases: bool 
 
 def fingerprint(paths: Iterable[Path]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(paths):
+    for path in sorted(path.resolve() for path in paths):  # the same files give the same key, however named
         digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -415,16 +415,22 @@ class CaseCache:
 
     def __init__(self, root: Path, path: Path):
         self.path = path
-        code = Path(__file__).parent
+        code = Path(__file__).resolve().parent  # absolute: the key must not depend on how the package was found
         self.key = fingerprint([*root.joinpath("data").glob("*.yml"), *code.glob("*.py")])
         self.entries: dict[str, tuple[str, Document, Case | None]] = {}
+        # data/ as loaded and checked (documents, entries, files, broken ones) and the checker's variant table:
+        # they depend on nothing but data/ and the code, like the key
+        self.vocabulary: tuple | None = None
+        self.variants: dict[str, str] | None = None
         try:
             stored = read_cache(path)
             if stored.get("key") == self.key:
                 self.entries = stored["entries"]
+                self.vocabulary, self.variants = stored.get("vocabulary"), stored.get("variants")
         except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError, TypeError, KeyError):
             pass  # no cache, or an old one: check everything
         self.used: dict[str, tuple[str, Document, Case | None]] = {}
+        self.stored = (self.vocabulary is not None, self.variants)
 
     def check(self, path: Path, display: str, corpus: Corpus) -> tuple[Document, Case | None]:
         content = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -437,10 +443,14 @@ class CaseCache:
         self.used[display] = (content, doc, case)
         return doc, case
 
-    def save(self) -> None:
-        if self.used.keys() == self.entries.keys() and all(self.used[k][0] == self.entries[k][0] for k in self.used):
+    def save(self, corpus: Corpus) -> None:
+        if self.variants is None and "red_flags" not in corpus.broken:
+            self.variants = checker_variants(corpus)  # the generator needs it next: made once, kept
+        if (self.used.keys() == self.entries.keys() and all(self.used[k][0] == self.entries[k][0] for k in self.used)
+                and self.stored == (self.vocabulary is not None, self.variants)):
             return  # nothing new to keep
-        write_cache(self.path, {"key": self.key, "entries": self.used})
+        write_cache(self.path, {"key": self.key, "entries": self.used, "vocabulary": self.vocabulary, "variants": self.variants})
+        self.stored = (self.vocabulary is not None, self.variants)
 
 
 def check_case_file(path: Path, display: str, corpus: Corpus) -> tuple[Document, Case | None]:
@@ -492,19 +502,10 @@ def _map_cases(items: list[tuple[Path, str]], corpus: Corpus, keep_cases: bool) 
         return [check_case_file(path, display, corpus) for path, display in items]
 
 
-def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache: CaseCache | None = None,
-                   save_cache: bool = True) -> Result:
-    corpus = Corpus()
+def _check_vocabularies(vocab_paths: dict[str, Path], root: Path, corpus: Corpus, problems: list[Problem]) -> dict[str, Document]:
+    """Load and check data/: each vocabulary's entries into the corpus; returns the documents with their problems
+    (a missing file: a problem in `problems`)."""
     vocab_docs: dict[str, Document] = {}
-    wanted = {p.absolute() for p in _expand(paths)} if paths else None
-    targets = _expand(paths) if paths else []
-    vocab_paths = {name: root / "data" / f"{name}.yml" for name in VOCABULARIES}
-    for target in targets:  # a data file named on the command line replaces the project's copy
-        kind, _ = model_for(target)
-        if kind != "case":
-            vocab_paths[kind] = target
-    problems: list[Problem] = []
-    corpus.broken = set(VOCABULARIES)
     for name, path in vocab_paths.items():
         if not path.exists():
             problems.append(Problem(_display(path, root), 1, 1, "FZ021", f"data/{name}.yml is missing; every vocabulary file is needed"))
@@ -524,6 +525,34 @@ def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache
             check_key_order(doc, shape_of(model_for(doc.path)[1]))
         if doc.data is not None:
             check_text(doc)
+    return vocab_docs
+
+
+def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache: CaseCache | None = None,
+                   save_cache: bool = True) -> Result:
+    corpus = Corpus()
+    wanted = {p.absolute() for p in _expand(paths)} if paths else None
+    targets = _expand(paths) if paths else []
+    vocab_paths = {name: root / "data" / f"{name}.yml" for name in VOCABULARIES}
+    for target in targets:  # a data file named on the command line replaces the project's copy
+        kind, _ = model_for(target)
+        if kind != "case":
+            vocab_paths[kind] = target
+    problems: list[Problem] = []
+    corpus.broken = set(VOCABULARIES)
+    if cache is not None and cache.vocabulary is not None and not paths:
+        vocab_docs, vocabulary, files, broken = cache.vocabulary
+        corpus.vocab, corpus.broken = dict(vocabulary), set(broken)
+        corpus.files.update(files)
+        if cache.variants is not None:
+            corpus.__dict__["_checker_variants"] = cache.variants
+    else:
+        vocab_docs = _check_vocabularies(vocab_paths, root, corpus, problems)
+        if cache is not None and not paths:  # kept without their text, as the case files' results are
+            kept = {name: copy.copy(doc) for name, doc in vocab_docs.items()}
+            for doc in kept.values():
+                doc.data = doc.text = None
+            cache.vocabulary = (kept, dict(corpus.vocab), dict(corpus.files), set(corpus.broken))
     if root.joinpath("data").is_dir() and not paths:
         for extra in sorted(root.joinpath("data").glob("*.y*ml")):
             if extra.stem not in VOCABULARIES or extra.suffix != ".yml":
@@ -553,5 +582,5 @@ def _check_project(root: Path, paths: list[Path] | None, keep_cases: bool, cache
     if cache is not None:
         result.case_hashes = {path.stem: cache.used[display][0] for path, display in zip(case_paths, displays)}
         if save_cache and not result.errors():
-            cache.save()  # a corpus with errors generates nothing, not even a cache
+            cache.save(corpus)  # a corpus with errors generates nothing, not even a cache
     return result

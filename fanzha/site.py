@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -29,7 +30,7 @@ from markupsafe import Markup, escape
 
 from . import handouts, i18n, kit, opendata, slides, views
 from .checks import Corpus, check_project, fingerprint, read_cache, write_cache
-from .history import History
+from .history import History, head
 from .loader import Problem
 from .model import Case, Text
 
@@ -333,7 +334,7 @@ class PageCache:
     def __init__(self, path: Path, root: Path):
         self.path = path
         inputs = [p for folder in ("templates", "docs", "data", "schema") for p in root.joinpath(folder).rglob("*") if p.is_file()]
-        inputs += [root / "mkdocs.yml", *Path(__file__).parent.glob("*.py")]
+        inputs += [root / "mkdocs.yml", *Path(__file__).resolve().parent.glob("*.py")]
         self.key = fingerprint([p for p in inputs if p.exists()])
         try:
             stored = read_cache(path)
@@ -397,19 +398,99 @@ def _changed_case_pages(root: Path, out: Path, result, env, strings: dict, confi
     return changed
 
 
+class LastGeneration:
+    """What the last complete generation read and wrote. While every input and every written file is as it
+    was, generating again would change nothing: `fanzha generate` then compares files and loads nothing.
+    An input is hashed again only when its size or time changed."""
+
+    FOLDERS = ("cases", "data", "templates", "docs", "schema")
+    PACKAGES = ("jinja2", "markupsafe", "pydantic", "pyyaml", "opencc", "weasyprint", "segno", "pypdf", "feedgen")
+
+    def __init__(self, root: Path, out: Path):
+        self.root, self.out = root.resolve(), out.resolve()  # the file names it keeps are absolute
+        self.path = self.out.parent / "cache" / "last-generation.json"
+        try:
+            self.last = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.last = {}
+
+    def inputs(self) -> dict:
+        """Each input file's (time, size, hash), the code's included; the commit and SOURCE_DATE_EPOCH (the
+        dates the feeds and open data show) and the versions of what renders the pages."""
+        known = self.last.get("inputs", {})
+        files = [p for folder in self.FOLDERS for p in sorted(self.root.joinpath(folder).rglob("*"))]
+        files += [self.root / "mkdocs.yml", *sorted(Path(__file__).resolve().parent.glob("*.py"))]
+        table = {}
+        for path in files:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if not path.is_file():
+                continue
+            name = str(path)
+            seen = known.get(name)
+            if seen and seen[:2] == [stat.st_mtime_ns, stat.st_size]:
+                table[name] = seen
+            else:
+                table[name] = [stat.st_mtime_ns, stat.st_size, hashlib.sha256(path.read_bytes()).hexdigest()]
+        versions = {}
+        for package in self.PACKAGES:
+            try:
+                versions[package] = importlib.metadata.version(package)
+            except importlib.metadata.PackageNotFoundError:
+                versions[package] = None
+        return {"files": table, "commit": head(self.root)[0], "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+                "versions": versions}
+
+    def outputs(self) -> dict[str, list[int]]:
+        found = {}
+        for lang in LANGS:
+            for folder, _, names in os.walk(self.out / lang):
+                for name in names:
+                    stat = os.stat(os.path.join(folder, name))
+                    found[os.path.join(folder, name)] = [stat.st_mtime_ns, stat.st_size]
+        return found
+
+    def unchanged(self, inputs: dict) -> bool:
+        def contents(state: dict) -> dict:
+            return {k: (v if k != "files" else {name: entry[2] for name, entry in v.items()}) for k, v in state.items()}
+
+        last = self.last.get("inputs")
+        return bool(last) and contents(last) == contents(inputs) and self.last.get("outputs") == self.outputs()
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def record(self, inputs: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        state = {"inputs": inputs, "outputs": self.outputs()}
+        self.path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+
 def generate(root: Path, out: Path | None = None, cases_only: bool = False) -> list[Path]:
     """Check the corpus and write both languages' Markdown trees; returns the files that changed.
     cases_only: only the case pages whose file changed (`make serve` shows an edited case at once, then
     makes the rest)."""
+    out = out or root / "build" / "docs"
+    last = None if cases_only else LastGeneration(root, out)
+    inputs = last.inputs() if last else {}
+    if last and last.unchanged(inputs):
+        return []
+    if last:
+        last.forget()  # until this generation is complete
     # The corpus is many small objects that stay alive while the pages are made: the cyclic garbage collector
     # would scan all of them again and again (a third of a second per save in `make serve` at 1000 cases).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(root, out or root / "build" / "docs", cases_only)
+        changed = _generate(root, out, cases_only)
     finally:
         if enabled:
             gc.enable()
+    if last:
+        last.record(inputs)
+    return changed
 
 
 def _generate(root: Path, out: Path, cases_only: bool) -> list[Path]:
