@@ -95,7 +95,7 @@ class LastBuild:
 
 def build_site(root: Path, engine: str = "mkdocs") -> int:
     try:
-        generate(root)
+        generate(root, parallel=True)
     except GenerationError as error:
         print(error)
         print("the site was not built: see the message above", file=sys.stderr)

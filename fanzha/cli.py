@@ -51,7 +51,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .site import GenerationError, generate
 
     try:
-        changed = generate(Path.cwd())
+        changed = generate(Path.cwd(), parallel=True)
     except GenerationError as error:
         print(error)
         print("the site was not generated: see the message above", file=sys.stderr)

@@ -14,12 +14,14 @@ import gc
 import hashlib
 import importlib.metadata
 import json
+import multiprocessing
 import os
 import pickle
 import posixpath
 import re
 import traceback
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -468,10 +470,36 @@ class LastGeneration:
         self.path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
 
-def generate(root: Path, out: Path | None = None, cases_only: bool = False) -> list[Path]:
+_FORKED: list = []  # what the forked process runs (inherited, never pickled)
+
+
+def _run_forked(argument):
+    return _FORKED[0](argument)
+
+
+def _in_parallel(function, arguments: tuple) -> list:
+    """function over the arguments, the last in a forked process while this one does the others: writing the
+    two languages' trees after an edit takes about a second of CPU, and the machine has two cores. In this
+    process alone where fork is not available."""
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return [function(argument) for argument in arguments]
+    _FORKED[:] = [function]
+    try:
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            last = pool.submit(_run_forked, arguments[-1])
+            results = [function(argument) for argument in arguments[:-1]]
+            return [*results, last.result()]
+    finally:
+        _FORKED.clear()
+
+
+def generate(root: Path, out: Path | None = None, cases_only: bool = False, parallel: bool = False) -> list[Path]:
     """Check the corpus and write both languages' Markdown trees; returns the files that changed.
     cases_only: only the case pages whose file changed (`make serve` shows an edited case at once, then
-    makes the rest)."""
+    makes the rest). parallel: the English tree is written by a forked process meanwhile (the commands use
+    it; not `make serve`, whose server threads a fork would not carry over)."""
     out = out or root / "build" / "docs"
     last = None if cases_only else LastGeneration(root, out)
     inputs = last.inputs() if last else {}
@@ -484,7 +512,7 @@ def generate(root: Path, out: Path | None = None, cases_only: bool = False) -> l
     enabled = gc.isenabled()
     gc.disable()
     try:
-        changed = _generate(root, out, cases_only)
+        changed = _generate(root, out, cases_only, parallel)
     finally:
         if enabled:
             gc.enable()
@@ -493,7 +521,7 @@ def generate(root: Path, out: Path | None = None, cases_only: bool = False) -> l
     return changed
 
 
-def _generate(root: Path, out: Path, cases_only: bool) -> list[Path]:
+def _generate(root: Path, out: Path, cases_only: bool, parallel: bool = False) -> list[Path]:
     cache_dir = out.parent / "cache"
     # the caches are saved by full generations only: a cases-only one (a save in `make serve`) is followed by one
     result = check_project(root, cache=cache_dir / "cases.pickle", save_cache=not cases_only)
@@ -531,15 +559,17 @@ def _generate(root: Path, out: Path, cases_only: bool) -> list[Path]:
     history = History.read(root)  # one git pass: when each case was added and last changed
     # the open data and the feeds also show the commit and the dates: remade when one of them changes
     exports_key = hashlib.sha256(f"{corpus_key}:{history.digest}".encode()).hexdigest()
-    changed: list[Path] = []
-    for lang in LANGS:
+    def write_tree(lang: str) -> tuple[list[Path], dict[str, str]]:
+        """Write one language's tree; returns the files changed and the page cache's entries for it."""
+        changed: list[Path] = []
+        new_pages: dict[str, str] = {}
         renderer = renderers[lang]
         tree = out / lang
         files: dict[Path, Any] = {}
         for page, (template, context) in planned.items():
             key = page_key(page, template, context, hashes, corpus_key)
             target = tree / page
-            cache.new_pages[f"{lang}/{page}"] = key
+            new_pages[f"{lang}/{page}"] = key
             if cache.pages.get(f"{lang}/{page}") == key and target.exists():
                 files[target] = KEEP  # rendered from the same inputs last time
                 continue
@@ -554,7 +584,7 @@ def _generate(root: Path, out: Path, cases_only: bool) -> list[Path]:
             made |= {f"data/{name}": make for name, make in opendata.data_files(root, corpus, history, config.case_urls).items()}
         for name, make in made.items():
             target = tree / name
-            cache.new_pages[f"{lang}/{name}"] = exports_key
+            new_pages[f"{lang}/{name}"] = exports_key
             files[target] = KEEP if cache.pages.get(f"{lang}/{name}") == exports_key and target.exists() else make()
         # PDFs and previews: all of them under the Chinese site's handouts/, each language's under its own
         for name, data in (printed["zh"] | printed["en"] if lang == "zh" else printed[lang]).items():
@@ -595,6 +625,12 @@ def _generate(root: Path, out: Path, cases_only: bool) -> list[Path]:
                 changed.append(existing)
             elif existing.is_dir() and not any(existing.iterdir()):
                 existing.rmdir()
+        return changed, new_pages
+
+    changed: list[Path] = []
+    for lang_changed, new_pages in _in_parallel(write_tree, LANGS) if parallel else map(write_tree, LANGS):
+        changed += lang_changed
+        cache.new_pages.update(new_pages)
     cache.save()
     return changed
 

@@ -96,3 +96,25 @@ def test_a_site_written_by_another_builder_is_built_from_nothing(project):
     assert not last.can_continue(last.key(), last.sources())
     assert build_site(project) == 0
     assert "written by hand" not in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_generation_in_two_processes_writes_what_one_process_writes(project):
+    """`fanzha generate` and `fanzha build` write the English tree in a forked process (site.generate's parallel)."""
+    from fanzha.site import generate
+
+    generate(project, project / "one" / "docs")
+    generate(project, project / "two" / "docs", parallel=True)
+    assert_same_tree(project / "two" / "docs", project / "one" / "docs")
+
+
+def test_generation_with_nothing_changed_loads_nothing_and_notices_a_deleted_page(project, monkeypatch):
+    from fanzha import site
+
+    assert site.generate(project, parallel=True)
+    page = project / "build" / "docs" / "en" / "cases" / f"{JILIN}.md"
+    with monkeypatch.context() as patched:
+        patched.setattr(site, "_generate", lambda *args: pytest.fail("generated although nothing changed"))
+        assert site.generate(project) == []
+    page.unlink()
+    assert page in site.generate(project)
+    assert page.exists()
