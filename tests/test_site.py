@@ -221,12 +221,12 @@ def test_contribute_page_shows_translation_coverage(built_site):
     assert f"{counts['translated']} / {counts['total']}" in html("contribute/index.html")
 
 
-def test_entry_the_pages_need_is_named_when_missing(monkeypatch):
+def test_entry_the_pages_need_is_named_when_missing(monkeypatch, tmp_path):
     import fanzha.site as site
 
     monkeypatch.setitem(site.REQUIRED_ENTRIES, "advice", ["call-96110", "no-such-advice"])
     with pytest.raises(GenerationError, match="data/advice.yml has no entry `no-such-advice`"):
-        generate(ROOT)
+        generate(ROOT, tmp_path / "docs")  # a new folder: the code changed only in memory, not on disk
 
 
 def test_a_broken_template_is_named_with_its_line(tmp_path):
