@@ -9,11 +9,10 @@ import shutil
 import subprocess
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
 from . import ALREADY_GENERATED, SEARCH_COPIES, history, search
-from .site import GenerationError, generate
+from .site import GenerationError, generate, package_versions
 
 
 def build_env(root: Path) -> dict[str, str]:
@@ -58,11 +57,7 @@ class LastBuild:
             for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
                 if file.is_file():
                     digest.update(f"{file.relative_to(self.root)}\0".encode() + file.read_bytes() + b"\0")
-        for package in self.PACKAGES:
-            try:
-                digest.update(f"{package}={metadata.version(package)}\0".encode())
-            except metadata.PackageNotFoundError:
-                digest.update(f"{package}=none\0".encode())
+        digest.update(json.dumps(package_versions(self.PACKAGES)).encode())
         return digest.hexdigest()
 
     def sources(self) -> dict[str, list[str]]:
@@ -113,8 +108,9 @@ def build_site(root: Path, engine: str = "mkdocs") -> int:
     # The two languages build in parallel, English into site/en/ (--dirty: MkDocs empties no folder; site/ was
     # emptied above when needed). Each language is indexed as soon as its own build is done.
     running, indexing, failed = {}, {}, []
+    env = build_env(root) | {ALREADY_GENERATED: "1"}
     for lang, (config, folder) in LANGUAGES.items():
-        env = build_env(root) | {ALREADY_GENERATED: "1", SEARCH_COPIES: str(last.copies / lang)}
+        env = env | {SEARCH_COPIES: str(last.copies / lang)}
         command = [mkdocs, "build", "--strict", "--quiet", "--dirty", "-f", config, "--site-dir", str(last.site / folder)]
         running[lang] = subprocess.Popen(command, cwd=root, env=env)
     while running:

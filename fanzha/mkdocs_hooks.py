@@ -40,7 +40,7 @@ def on_startup(command: str, dirty: bool) -> None:
     _STATE["command"] = command  # "serve" keeps running; "build" ends with its build
     if dirty and os.environ.get(ALREADY_GENERATED):
         # `fanzha build` builds with --dirty only while nothing but the generated pages changed since its last
-        # complete build (fanzha/build.py, Incremental): MkDocs' warning that a dirty build may leave navigation
+        # complete build (fanzha/build.py, LastBuild): MkDocs' warning that a dirty build may leave navigation
         # stale does not apply, and would fail the strict build.
         logging.getLogger("mkdocs.commands.build").addFilter(
             lambda record: not str(record.msg).startswith("A 'dirty' build is being performed"))
@@ -129,12 +129,12 @@ def _render_html_body(page, body: html_body.Body, config, files) -> None:
 
 
 def on_post_page(output: str, page, config) -> str:
-    from fanzha.search import tidied
+    from fanzha.search import tidied, write_search_copy
 
     output = tidied(output)  # as published; done here, each page is not read and written a second time
     copies = os.environ.get(SEARCH_COPIES)
     if copies:
-        _write_search_copy(Path(copies) / page.file.dest_uri, output, config.theme["language"])
+        write_search_copy(Path(copies) / page.file.dest_uri, output, config.theme["language"])
     errors = _ERRORS or _BACKGROUND_ERRORS
     if not errors:
         return output
@@ -150,17 +150,6 @@ def on_post_page(output: str, page, config) -> str:
         return banner + output
     tag_end = rest.index(">") + 1
     return head + sep + rest[:tag_end] + banner + rest[tag_end:]
-
-
-def _write_search_copy(target: Path, output: str, lang: str) -> None:
-    from fanzha.search import search_copy
-
-    copy = search_copy(output, lang)
-    if copy is None:
-        target.unlink(missing_ok=True)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(copy, encoding="utf-8")
 
 
 def on_post_template(output: str, template_name: str, config) -> str:

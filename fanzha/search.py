@@ -90,6 +90,16 @@ def search_copy(html: str, lang: str) -> str | None:
     return spaced(page) if lang == "zh" else page
 
 
+def write_search_copy(target: Path, html: str, lang: str) -> None:
+    """The search copy of a built page at target, or none when the page has nothing to index."""
+    copy = search_copy(html, lang)
+    if copy is None:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(copy, encoding="utf-8")
+
+
 def pagefind(source: Path, output: Path) -> subprocess.Popen:
     """Pagefind over a folder of search copies, writing the bundle (replaced whole) to `output`."""
     from pagefind_bin import get_executable  # the plain binary, even where the extended one is installed too
@@ -117,11 +127,7 @@ class Indexing:
                 if tidy:
                     html = tidied(html)
                     page.write_text(html, encoding="utf-8")
-                copy = search_copy(html, lang)
-                if copy is not None:
-                    target = copies / page.relative_to(site)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text(copy, encoding="utf-8")
+                write_search_copy(copies / page.relative_to(site), html, lang)
         self.process = pagefind(copies, site / "pagefind")
 
     def finish(self) -> str | None:

@@ -400,6 +400,17 @@ def _changed_case_pages(root: Path, out: Path, result, env, strings: dict, confi
     return changed
 
 
+def package_versions(packages: tuple[str, ...]) -> dict[str, str | None]:
+    """Installed version of each package (None when missing): part of what a cache key says was used."""
+    versions: dict[str, str | None] = {}
+    for package in packages:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
 class LastGeneration:
     """What the last complete generation read and wrote. While every input and every written file is as it
     was, generating again would change nothing: `fanzha generate` then compares files and loads nothing.
@@ -436,14 +447,8 @@ class LastGeneration:
                 table[name] = seen
             else:
                 table[name] = [stat.st_mtime_ns, stat.st_size, hashlib.sha256(path.read_bytes()).hexdigest()]
-        versions = {}
-        for package in self.PACKAGES:
-            try:
-                versions[package] = importlib.metadata.version(package)
-            except importlib.metadata.PackageNotFoundError:
-                versions[package] = None
         return {"files": table, "commit": head(self.root)[0], "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-                "versions": versions}
+                "versions": package_versions(self.PACKAGES)}
 
     def outputs(self) -> dict[str, list[int]]:
         found = {}
