@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import ALREADY_GENERATED, SEARCH_COPIES, history, search
+from . import ALREADY_GENERATED, SEARCH_COPIES, SEARCH_SHARDS, history, search
 from .site import GenerationError, generate, package_versions
 
 
@@ -49,9 +49,10 @@ class LastBuild:
         self.path = root / "build" / "cache" / "last-build.json"
         self.site = root / "site"
         self.copies = root / "build" / "search"
+        self.last: dict = {}  # the last complete build's state, read by can_continue
 
-    def key(self) -> str:
-        digest = hashlib.sha256()
+    def key(self, shards: int) -> str:
+        digest = hashlib.sha256(f"search shards: {shards}\0".encode())  # another count moves every case's copy
         for name in self.INPUTS:
             path = self.root / name
             for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
@@ -65,6 +66,11 @@ class LastBuild:
         return {lang: sorted(str(p.relative_to(docs / lang)) for p in (docs / lang).rglob("*") if p.is_file())
                 for lang in LANGUAGES}
 
+    @staticmethod
+    def search_shards(sources: dict[str, list[str]]) -> int:
+        """How many search shards the case pages go to (search.shard_count), from the generated case pages."""
+        return search.shard_count(sum(1 for page in sources["zh"] if page.startswith("cases/") and page != "cases/index.md"))
+
     def stamps(self) -> dict[str, int]:
         """The home pages' times: another builder (a plain `mkdocs build`, Zensical) writes them anew."""
         pages = [self.site / folder / "index.html" for _, folder in LANGUAGES.values()]
@@ -72,19 +78,40 @@ class LastBuild:
 
     def can_continue(self, key: str, sources: dict[str, list[str]]) -> bool:
         try:
-            last = json.loads(self.path.read_text(encoding="utf-8"))
+            self.last = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return False
-        return (last.get("key") == key and last.get("stamps") == self.stamps()
+            self.last = {}
+        last = self.last
+        return (bool(last) and last.get("key") == key and last.get("stamps") == self.stamps()
                 and all(set(last.get("sources", {}).get(lang, [])) <= set(files) for lang, files in sources.items())
                 and all((self.copies / lang).is_dir() for lang in LANGUAGES))
+
+    def shard_states(self, lang: str) -> dict[str, str]:
+        """Each search shard's copies as they are now (names, sizes, times): the hook rewrites a copy only when
+        it changed, so a shard whose state is the one last indexed needs no indexing."""
+        states = {}
+        folder = self.copies / lang
+        for shard in sorted(folder.iterdir()) if folder.is_dir() else []:
+            digest = hashlib.sha256()
+            for path, _, names in sorted(os.walk(shard)):
+                for name in sorted(names):
+                    stat = os.stat(os.path.join(path, name))
+                    digest.update(f"{path}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+            states[shard.name] = digest.hexdigest()
+        return states
+
+    def shards_to_index(self, lang: str, states: dict[str, str]) -> list[str]:
+        indexed = self.last.get("indexed", {}).get(lang, {}) if self.last else {}
+        site = self.site / LANGUAGES[lang][1]
+        return [shard for shard, state in states.items()
+                if indexed.get(shard) != state or not (site / shard / "pagefind-entry.json").exists()]
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
 
-    def record(self, key: str, sources: dict[str, list[str]]) -> None:
+    def record(self, key: str, sources: dict[str, list[str]], indexed: dict[str, dict[str, str]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        state = {"key": key, "sources": sources, "stamps": self.stamps()}
+        state = {"key": key, "sources": sources, "stamps": self.stamps(), "indexed": indexed}
         self.path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
 
@@ -99,16 +126,19 @@ def build_site(root: Path, engine: str = "mkdocs") -> int:
     if engine == "zensical":
         last.forget()
         return build_with_zensical(root)
-    key, sources = last.key(), last.sources()
+    sources = last.sources()
+    shards = last.search_shards(sources)
+    key = last.key(shards)
     if not last.can_continue(key, sources):
         shutil.rmtree(last.site, ignore_errors=True)
         shutil.rmtree(last.copies, ignore_errors=True)
+        last.last = {}
     last.forget()  # until this build is complete
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
     # The two languages build in parallel, English into site/en/ (--dirty: MkDocs empties no folder; site/ was
     # emptied above when needed). Each language is indexed as soon as its own build is done.
-    running, indexing, failed = {}, {}, []
-    env = build_env(root) | {ALREADY_GENERATED: "1"}
+    running, indexing, indexed, failed = {}, {}, {}, []
+    env = build_env(root) | {ALREADY_GENERATED: "1", SEARCH_SHARDS: str(shards)}
     for lang, (config, folder) in LANGUAGES.items():
         env = env | {SEARCH_COPIES: str(last.copies / lang)}
         command = [mkdocs, "build", "--strict", "--quiet", "--dirty", "-f", config, "--site-dir", str(last.site / folder)]
@@ -120,7 +150,9 @@ def build_site(root: Path, engine: str = "mkdocs") -> int:
                 failed.append(LANGUAGES[lang][0])
             else:
                 site = last.site / LANGUAGES[lang][1]
-                indexing[lang] = search.Indexing(site, lang, copies=last.copies / lang)
+                indexed[lang] = last.shard_states(lang)
+                indexing[lang] = search.Indexing(site, lang, copies=last.copies / lang,
+                                                 shards=last.shards_to_index(lang, indexed[lang]))
         if not done:
             time.sleep(0.02)
     problems = {lang: process.finish() for lang, process in indexing.items()}
@@ -131,7 +163,7 @@ def build_site(root: Path, engine: str = "mkdocs") -> int:
         if problem:
             print(f"search index for {LANGUAGES[lang][0]} not made: {problem}", file=sys.stderr)
             return 1
-    last.record(key, sources)
+    last.record(key, sources, indexed)
     print(f"site built into {last.site}", file=sys.stderr)
     return 0
 

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 # The generator (fanzha.site) is imported only when a hook needs it: half a second per build otherwise.
-from fanzha import ALREADY_GENERATED, SEARCH_COPIES, html_body
+from fanzha import ALREADY_GENERATED, SEARCH_COPIES, SEARCH_SHARDS, html_body
 
 log = logging.getLogger("mkdocs.hooks.fanzha")
 
@@ -129,12 +129,13 @@ def _render_html_body(page, body: html_body.Body, config, files) -> None:
 
 
 def on_post_page(output: str, page, config) -> str:
-    from fanzha.search import tidied, write_search_copy
+    from fanzha.search import shard_of, tidied, write_search_copy
 
     output = tidied(output)  # as published; done here, each page is not read and written a second time
     copies = os.environ.get(SEARCH_COPIES)
     if copies:
-        write_search_copy(Path(copies) / page.file.dest_uri, output, config.theme["language"])
+        shard = shard_of(page.file.dest_uri, int(os.environ.get(SEARCH_SHARDS, "1")))
+        write_search_copy(Path(copies) / shard / page.file.dest_uri, output, config.theme["language"])
     errors = _ERRORS or _BACKGROUND_ERRORS
     if not errors:
         return output

@@ -13,14 +13,23 @@ query into an exact phrase of characters ("白 条"): every query then finds exa
 whatever a dictionary thinks a word is. With every character already a word, the dictionary has nothing
 left to do, so the plain binary indexes it, in 60 % of the extended one's time. The excerpts come back
 spaced; the search box removes those spaces before showing them.
+
+Shards: Pagefind cannot update an index page by page, and indexing takes time in proportion to the pages.
+Up to CASES_PER_SHARD cases, a language has one bundle (`pagefind/`). Beyond, its case pages are split by
+id over several bundles (`pagefind-cases-0/`, ...) and `pagefind/` keeps every other page: after an edit,
+`fanzha build` indexes again only the bundles whose pages changed (the lists and the edited case's shard,
+about a quarter of the work at 1000 cases). The search box merges the shards named in `pagefind/shards.json`
+(Pagefind's mergeIndex: one WebAssembly module, results ranked together).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import tempfile
+import zlib
 from pathlib import Path
 
 _KEEP = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)  # whitespace matters in these
@@ -91,13 +100,41 @@ def search_copy(html: str, lang: str) -> str | None:
 
 
 def write_search_copy(target: Path, html: str, lang: str) -> None:
-    """The search copy of a built page at target, or none when the page has nothing to index."""
+    """The search copy of a built page at target, or none when the page has nothing to index. An unchanged
+    copy is left as it is: its shard is not indexed again."""
     copy = search_copy(html, lang)
     if copy is None:
         target.unlink(missing_ok=True)
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if target.read_text(encoding="utf-8") == copy:
+            return
+    except OSError:
+        target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(copy, encoding="utf-8")
+
+
+PRIMARY = "pagefind"  # the bundle assets/search.js loads; with shards, of every page but the cases'
+SHARDS_FILE = "shards.json"  # in the primary bundle: the other bundles' folders, relative to it
+CASES_PER_SHARD = 250  # a shard of 250 cases indexes in about half a second
+MAX_SHARDS = 8  # every shard costs each query a few small requests
+
+
+def shard_count(cases: int) -> int:
+    """How many bundles a language's case pages are split into (1: one bundle with all the pages)."""
+    return 1 if cases <= CASES_PER_SHARD else min(MAX_SHARDS, -(-cases // CASES_PER_SHARD))
+
+
+def shard_of(page: str, shards: int) -> str:
+    """The bundle (its folder under the site) that indexes a built page, e.g. cases/<id>/index.html."""
+    parts = page.split("/")
+    if shards > 1 and len(parts) == 3 and parts[0] == "cases" and parts[2] == "index.html":
+        return f"pagefind-cases-{zlib.crc32(parts[1].encode()) % shards}"  # stable: a case stays in its shard
+    return PRIMARY
+
+
+# what a shard's bundle needs (the search box runs the primary's script and WebAssembly for all of them)
+_SHARD_KEEPS = ("pagefind-entry.json", "index", "fragment", "filter")
 
 
 def pagefind(source: Path, output: Path) -> subprocess.Popen:
@@ -113,30 +150,47 @@ def pagefind(source: Path, output: Path) -> subprocess.Popen:
 
 class Indexing:
     """One language's built site indexed by Pagefind in the background: from the search copies the MkDocs hook
-    wrote as it built the pages (`copies`), or else from copies made here of the built pages, which are
-    tidied first unless the hook did it as it wrote them."""
+    wrote as it built the pages (`copies`, a folder per shard), or else from copies made here of the built
+    pages, which are tidied first unless the hook did it as it wrote them. `shards`: the shards to index
+    (default all); the others' bundles are kept from the last build."""
 
-    def __init__(self, site: Path, lang: str, tidy: bool = True, copies: Path | None = None):
+    def __init__(self, site: Path, lang: str, tidy: bool = True, copies: Path | None = None,
+                 shards: list[str] | None = None):
         self.site, self.scratch = site, None
         if copies is None:
             copies = self.scratch = Path(tempfile.mkdtemp(prefix="fanzha-search-"))
             for page in site.rglob("*.html"):
-                if page.relative_to(site).parts[0] in ("pagefind", "en"):
+                if page.relative_to(site).parts[0].startswith(PRIMARY) or page.relative_to(site).parts[0] == "en":
                     continue  # the English site in site/en/ is its own language's
                 html = page.read_text(encoding="utf-8")
                 if tidy:
                     html = tidied(html)
                     page.write_text(html, encoding="utf-8")
-                write_search_copy(copies / page.relative_to(site), html, lang)
-        self.process = pagefind(copies, site / "pagefind")
+                write_search_copy(copies / PRIMARY / page.relative_to(site), html, lang)
+        self.all = sorted(p.name for p in copies.iterdir() if p.is_dir()) if copies.is_dir() else []
+        self.processes = {shard: pagefind(copies / shard, site / shard) for shard in (self.all if shards is None else shards)}
 
     def finish(self) -> str | None:
-        """None when the bundle was written, else what Pagefind said."""
-        output, _ = self.process.communicate()
+        """None when every bundle was written, else what Pagefind said."""
+        problems = []
+        for shard, process in self.processes.items():
+            output, _ = process.communicate()
+            if process.returncode != 0 or not (self.site / shard / "pagefind-entry.json").exists():
+                problems.append((output or "").strip() or f"pagefind exited with {process.returncode} ({shard})")
+            elif shard != PRIMARY:
+                for path in (self.site / shard).iterdir():
+                    if path.name not in _SHARD_KEEPS and not path.name.endswith(".pf_meta"):
+                        shutil.rmtree(path) if path.is_dir() else path.unlink()
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
-        if self.process.returncode != 0 or not (self.site / "pagefind" / "pagefind.js").exists():
-            return (output or "").strip() or f"pagefind exited with {self.process.returncode}"
+        if not problems and not (self.site / PRIMARY / "pagefind.js").exists():
+            problems.append(f"no {PRIMARY}/pagefind.js was written")
+        if problems:
+            return "\n".join(problems)
+        listing = json.dumps([f"../{shard}/" for shard in self.all if shard != PRIMARY])
+        target = self.site / PRIMARY / SHARDS_FILE
+        if not target.exists() or target.read_text(encoding="utf-8") != listing:
+            target.write_text(listing, encoding="utf-8")
         return None
 
 

@@ -4,11 +4,13 @@ LastBuild): the site it leaves must be the one a build from nothing makes, byte 
 from __future__ import annotations
 
 import filecmp
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from fanzha import search
 from fanzha.build import LastBuild, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,15 +46,25 @@ def edit(project: Path, ident: str, old: str, new: str) -> None:
     case.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_rebuild_after_an_edit_equals_a_build_from_nothing(project, tmp_path_factory):
+@pytest.mark.parametrize("cases_per_shard", [search.CASES_PER_SHARD, 10])
+def test_a_rebuild_after_an_edit_equals_a_build_from_nothing(project, tmp_path_factory, monkeypatch, cases_per_shard):
+    """Also with the case pages' search index in shards (10 cases each here, as 250 each from 251 cases on):
+    only the shards whose pages changed are indexed again."""
+    monkeypatch.setattr(search, "CASES_PER_SHARD", cases_per_shard)
     assert build_site(project) == 0
     site = project / "site"
+    shards = json.loads((site / "pagefind" / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    count = search.shard_count(len(list((project / "cases").glob("*.yml"))))
+    assert shards == [f"../pagefind-cases-{n}/" for n in range(count)] if count > 1 else shards == []
     untouched = site / "about" / "index.html"
     before = untouched.stat().st_mtime_ns
+    entries = {path: path.stat().st_mtime_ns for path in site.glob("pagefind*/pagefind-entry.json")}
     edit(project, JILIN, "title:\n  zh: ", "title:\n  zh: 改过的标题")
     assert build_site(project) == 0
     assert untouched.stat().st_mtime_ns == before, "an unchanged page was built again: the rebuild was not incremental"
     assert "改过的标题" in (site / "cases" / JILIN / "index.html").read_text(encoding="utf-8")
+    indexed_again = sorted(path.parent.name for path, time in entries.items() if path.stat().st_mtime_ns != time)
+    assert indexed_again == sorted({"pagefind", search.shard_of(f"cases/{JILIN}/index.html", count)})
     rebuilt = tmp_path_factory.mktemp("rebuilt") / "site"
     shutil.copytree(site, rebuilt)
 
@@ -66,7 +78,7 @@ def test_a_removed_case_leaves_neither_page_nor_search_entry(project):
     assert build_site(project) == 0
     (project / "cases" / f"{JILIN}.yml").unlink()
     assert build_site(project) == 0
-    for folder in ("site/cases", "site/en/cases", "build/search/zh/cases", "build/search/en/cases"):
+    for folder in ("site/cases", "site/en/cases", "build/search/zh/pagefind/cases", "build/search/en/pagefind/cases"):
         assert (project / folder).is_dir()
         assert not (project / folder / JILIN).exists(), f"{folder}/{JILIN} left behind"
 
@@ -93,7 +105,8 @@ def test_a_site_written_by_another_builder_is_built_from_nothing(project):
     last = LastBuild(project)
     assert last.path.exists()
     (project / "site" / "index.html").write_text("written by hand", encoding="utf-8")
-    assert not last.can_continue(last.key(), last.sources())
+    sources = last.sources()
+    assert not last.can_continue(last.key(last.search_shards(sources)), sources)
     assert build_site(project) == 0
     assert "written by hand" not in (project / "site" / "index.html").read_text(encoding="utf-8")
 

@@ -73,28 +73,54 @@ def test_search_makes_no_request_until_used_and_none_outside(page, server):
 def bytes_of_page_load(browser, base: str) -> int:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    sizes = []
-    page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+    sizes = {}  # by address: whether the browser's cache serves the second page's styles depends on file times
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())) if response.ok else None)
     page.goto(base + "/", wait_until="networkidle")
     page.goto(base + "/cases/synthetic-00001/", wait_until="networkidle")
     context.close()
-    return sum(sizes)
+    return sum(sizes.values())
 
 
-def test_page_load_does_not_grow_with_the_casebook(browser, tmp_path):
+@pytest.fixture(scope="module")
+def casebooks(tmp_path_factory):
+    """Synthetic casebooks of 10 and 500 cases, built and served: {count: base URL}. At 500 cases the case
+    pages' search index is in shards (fanzha/search.py)."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from synthetic import make_project  # noqa: E402
     from fanzha.build import build_site
 
-    loads = {}
-    for count in (10, 500):
-        project = make_project(tmp_path / f"p{count}", count)
-        assert build_site(project) == 0
-        httpd, url = serve(project / "site")
-        try:
-            loads[count] = bytes_of_page_load(browser, url)
-        finally:
+    servers, urls = [], {}
+    try:
+        for count in (10, 500):
+            project = make_project(tmp_path_factory.mktemp("casebook") / f"p{count}", count)
+            assert build_site(project) == 0
+            shutil.rmtree(project / "build", ignore_errors=True)
+            httpd, urls[count] = serve(project / "site")
+            servers.append(httpd)
+        yield urls
+    finally:
+        for httpd in servers:
             httpd.shutdown()
-        shutil.rmtree(project / "build", ignore_errors=True)
+
+
+def test_page_load_does_not_grow_with_the_casebook(browser, casebooks):
+    loads = {count: bytes_of_page_load(browser, url) for count, url in casebooks.items()}
     # a few hundred bytes move with the counts printed on the home page; nothing grows with the corpus
     assert abs(loads[500] - loads[10]) < 3_000, loads
+
+
+def test_search_finds_cases_in_every_shard(page, casebooks):
+    """500 cases: two shards of case pages besides the other pages' bundle; one query searches all three."""
+    from fanzha.search import shard_count, shard_of
+
+    shards = shard_count(500)
+    assert shards == 2
+    for number in (1, 2, 3, 4):  # synthetic-0000N is case number N + 1 in its title
+        ident = f"synthetic-{number:05d}"
+        hrefs = top_five(page, casebooks[500], "/", f"第{number + 1}例")
+        assert any(f"/cases/{ident}/" in href for href in hrefs), (shard_of(f"cases/{ident}/index.html", shards), hrefs)
+    found = {shard_of(f"cases/synthetic-{n:05d}/index.html", shards) for n in (1, 2, 3, 4)}
+    assert found == {"pagefind-cases-0", "pagefind-cases-1"}  # both shards were searched
+    assert {u.split(MOUNT)[1].split("/")[1] for u in page.requests if "/pagefind" in u} >= {"pagefind", *found}
+    hrefs = top_five(page, casebooks[500], "/", "白条")  # the other pages' bundle too
+    assert any("/types/cancel-baitiao-jintiao/" in href for href in hrefs), hrefs

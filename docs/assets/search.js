@@ -21,9 +21,17 @@
 
   function pagefind() {
     if (!loading) {
+      // Results link under the site's own path (e.g. /casebook/), wherever it is served from.
+      var options = { baseUrl: new URL("../", bundle).pathname };
       loading = import(bundle.href).then(function (pf) {
-        // Results link under the site's own path (e.g. /casebook/), wherever it is served from.
-        return pf.options({ baseUrl: new URL("../", bundle).pathname }).then(function () { return pf; });
+        return pf.options(options).then(function () {
+          // A large casebook's case pages are indexed in shards (fanzha/search.py): search them all at once.
+          return fetch(new URL("shards.json", bundle)).then(function (r) { return r.ok ? r.json() : []; });
+        }).then(function (shards) {
+          return Promise.all(shards.map(function (shard) {
+            return pf.mergeIndex(new URL(shard, bundle).pathname, options);
+          }));
+        }).then(function () { return pf; });
       });
     }
     return loading;
