@@ -146,8 +146,27 @@ def _record(model: BaseModel, first: str = "", last: str = "") -> str:
 PageUrls = Callable[[str], dict[str, str]]  # case id -> {"zh": URL, "en": URL}
 
 
-def cases_json(corpus: Corpus, history: History, urls: PageUrls) -> str:
-    cases = ",".join(_record(corpus.cases[i], f'"id":{_json(i)}', f'"url":{_json(urls(i))}') for i in sorted(corpus.cases))
+def case_fields(case: BaseModel) -> str:
+    """A case's fields as the members of its JSON record (no braces), without translators' stamps."""
+    return case.model_dump_json(exclude=_stamps(type(case)))[1:-1]
+
+
+def case_cells(case: BaseModel) -> list[str]:
+    """A case's CSV cells, but for the columns computed from its id."""
+    return [_cell(_pluck(case, c.field.split("."))) for c in COLUMNS if c.field]
+
+
+CaseRow = Callable[[str], tuple[str, list[str]]]  # case id -> (case_fields, case_cells): the generator keeps them
+
+
+def _case_row(corpus: Corpus) -> CaseRow:
+    return lambda ident: (case_fields(corpus.cases[ident]), case_cells(corpus.cases[ident]))
+
+
+def cases_json(corpus: Corpus, history: History, urls: PageUrls, row: CaseRow | None = None) -> str:
+    row = row or _case_row(corpus)
+    cases = ",".join("{" + ",".join(part for part in (f'"id":{_json(i)}', row(i)[0], f'"url":{_json(urls(i))}') if part) + "}"
+                     for i in sorted(corpus.cases))
     vocabularies = ",".join(
         _json(name) + ":{" + ",".join(f"{_json(i)}:{_record(entries[i])}" for i in sorted(entries)) + "}"
         for name, entries in corpus.vocab.items()
@@ -160,16 +179,16 @@ def cases_json(corpus: Corpus, history: History, urls: PageUrls) -> str:
     return _json(head)[:-1] + f',"cases":[{cases}],"vocabularies":{{{vocabularies}}}}}\n'
 
 
-def cases_csv(corpus: Corpus, urls: PageUrls) -> str:
+def cases_csv(corpus: Corpus, urls: PageUrls, row: CaseRow | None = None) -> str:
+    row = row or _case_row(corpus)
     out = io.StringIO()
     out.write("\ufeff")  # the byte-order mark: without it Excel reads UTF-8 Chinese as mojibake
     writer = csv.writer(out)  # RFC 4180: comma, double quotes where needed, CRLF
     writer.writerow([c.name for c in COLUMNS])
-    paths = [c.field.split(".") for c in COLUMNS]
     for ident in sorted(corpus.cases):
-        case = corpus.cases[ident]
         computed = {"id": ident, **{f"url_{lang}": url for lang, url in urls(ident).items()}}
-        writer.writerow([computed[c.name] if not c.field else _cell(_pluck(case, path)) for c, path in zip(COLUMNS, paths)])
+        cells = iter(row(ident)[1])
+        writer.writerow([computed[c.name] if not c.field else next(cells) for c in COLUMNS])
     return out.getvalue()
 
 
@@ -178,11 +197,13 @@ def schema_files(root: Path) -> dict[str, bytes]:
     return {f"{SCHEMA_FOLDER}/{p.name}": p.read_bytes() for p in sorted((root / "schema").glob("*.schema.json"))}
 
 
-def data_files(root: Path, corpus: Corpus, history: History, urls: PageUrls) -> dict[str, Callable[[], str | bytes]]:
-    """Every open-data file by its path in the data folder, each made only when asked for."""
+def data_files(root: Path, corpus: Corpus, history: History, urls: PageUrls,
+               row: CaseRow | None = None) -> dict[str, Callable[[], str | bytes]]:
+    """Every open-data file by its path in the data folder, each made only when asked for; `row`: each case's
+    part of them, e.g. kept from the last generation."""
     files: dict[str, Callable[[], str | bytes]] = {
-        "cases.json": lambda: cases_json(corpus, history, urls),
-        "cases.csv": lambda: cases_csv(corpus, urls),
+        "cases.json": lambda: cases_json(corpus, history, urls, row),
+        "cases.csv": lambda: cases_csv(corpus, urls, row),
     }
     for name, data in schema_files(root).items():
         files[name] = lambda data=data: data

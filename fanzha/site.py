@@ -342,13 +342,26 @@ class PageCache:
             stored = read_cache(path)
             self.pages = stored["pages"] if stored.get("key") == self.key else {}
             self.coverage = stored.get("coverage", {}) if stored.get("key") == self.key else {}
+            self.rows = stored.get("rows", {}) if stored.get("key") == self.key else {}
         except (OSError, EOFError, pickle.PickleError, KeyError, TypeError, AttributeError):
-            self.pages, self.coverage = {}, {}
+            self.pages, self.coverage, self.rows = {}, {}, {}
         self.new_pages: dict[str, str] = {}
         self.new_coverage: dict[str, tuple[str, dict]] = {}
+        self.new_rows: dict[str, tuple[str, tuple]] = {}
 
-    def save(self) -> None:
-        write_cache(self.path, {"key": self.key, "pages": self.new_pages, "coverage": self.new_coverage})
+    def save(self, hashes: dict[str, str]) -> None:
+        rows = {i: row for i, row in (self.rows | self.new_rows).items() if i in hashes and row[0] == hashes[i]}
+        write_cache(self.path, {"key": self.key, "pages": self.new_pages, "coverage": self.new_coverage, "rows": rows})
+
+    def row(self, corpus: Corpus, hashes: dict[str, str]) -> opendata.CaseRow:
+        """Each case's part of the open data, made again only when its file changed."""
+        def row(ident: str) -> tuple[str, list[str]]:
+            hit = self.rows.get(ident)
+            if not (hit and hit[0] == hashes[ident]):
+                hit = self.new_rows[ident] = (hashes[ident], (opendata.case_fields(corpus.cases[ident]),
+                                                              opendata.case_cells(corpus.cases[ident])))
+            return hit[1]
+        return row
 
 
 def corpus_coverage(corpus: Corpus, hashes: dict[str, str], cache: PageCache) -> dict[str, int]:
@@ -586,7 +599,7 @@ def _generate(root: Path, out: Path, cases_only: bool, parallel: bool = False) -
         made: dict[str, Any] = {opendata.FEED: functools.partial(
             opendata.feed, lang, corpus, history, renderer.t, renderer.strings, config)}
         if lang == "zh":
-            made |= {f"data/{name}": make for name, make in opendata.data_files(root, corpus, history, config.case_urls).items()}
+            made |= {f"data/{name}": make for name, make in opendata.data_files(root, corpus, history, config.case_urls, cache.row(corpus, hashes)).items()}
         for name, make in made.items():
             target = tree / name
             new_pages[f"{lang}/{name}"] = exports_key
@@ -636,6 +649,6 @@ def _generate(root: Path, out: Path, cases_only: bool, parallel: bool = False) -
     for lang_changed, new_pages in _in_parallel(write_tree, LANGS) if parallel else map(write_tree, LANGS):
         changed += lang_changed
         cache.new_pages.update(new_pages)
-    cache.save()
+    cache.save(hashes)
     return changed
 

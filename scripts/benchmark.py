@@ -41,6 +41,7 @@ from synthetic import make_project  # noqa: E402
 from fanzha.build import ZENSICAL, build_env, build_site  # noqa: E402
 from fanzha.checks import check_project  # noqa: E402
 from fanzha import ALREADY_GENERATED  # noqa: E402
+from fanzha.search import shard_count  # noqa: E402
 
 TARGETS = {
     "build_1000": 8.0, "generate_share": 0.10, "unchanged": 1.0, "case_page_kb": 20,
@@ -301,11 +302,12 @@ def report(results: list[dict], big: dict | None, big_count: int, validation: tu
         small, large = results[0], results[-1]
         print(f"t({large['count']})/t({small['count']}): build cold {large['build'] / small['build']:.1f}, rebuild "
               f"{large['rebuild'] / small['rebuild']:.1f}, MkDocs alone {large['mkdocs_alone'] / small['mkdocs_alone']:.1f}")
-    print("bytes fetched (uncompressed), page load / one query:")
+    print("bytes fetched (uncompressed), page load / one query (the case pages' search bundles per language):")
     for r in results + ([dict(big, count=big_count)] if big else []):
         b = r.get("bytes") if "bytes" in r else r
         if b:
-            print(f"  {r['count']:>6} cases: zh {b['load_zh'] / 1e3:.0f} KB / {b['query_zh'] / 1e6:.2f} MB; en {b['load_en'] / 1e3:.0f} KB / {b['query_en'] / 1e6:.2f} MB")
+            print(f"  {r['count']:>6} cases: zh {b['load_zh'] / 1e3:.0f} KB / {b['query_zh'] / 1e6:.2f} MB; en {b['load_en'] / 1e3:.0f} KB / "
+                  f"{b['query_en'] / 1e6:.2f} MB ({shard_count(r['count'])} bundle{'s' if shard_count(r['count']) > 1 else ''} of case pages)")
     for r in results:
         if r.get("lighthouse"):
             print(f"Lighthouse mobile performance at {r['count']} cases (median of 3, served gzip-compressed):")
@@ -328,6 +330,10 @@ def report(results: list[dict], big: dict | None, big_count: int, validation: tu
         if r["bytes"]:
             worst = max(r["bytes"]["query_zh"], r["bytes"]["query_en"]) / 1e6
             print(f"  one query {worst:.2f} MB (target {TARGETS['query_mb_1000']} MB) -> {mark(worst <= TARGETS['query_mb_1000'])}")
+        if big:
+            worst = max(big["query_zh"], big["query_en"]) / 1e6
+            print(f"  one query at {big_count} cases {worst:.2f} MB (target {TARGETS['query_mb_10000']} MB) -> "
+                  f"{mark(worst <= TARGETS['query_mb_10000'])}")
         if r["serve_edit"] is not None:
             print(f"  serve, save to page {r['serve_edit']:.2f} s (target {TARGETS['serve_edit']} s) -> {mark(r['serve_edit'] <= TARGETS['serve_edit'])}")
         if r.get("lighthouse"):

@@ -131,3 +131,33 @@ def test_generation_with_nothing_changed_loads_nothing_and_notices_a_deleted_pag
     page.unlink()
     assert page in site.generate(project)
     assert page.exists()
+
+
+def test_the_check_cache_keeps_an_edit_in_its_journal(project):
+    """After an edit the generator's check cache writes the changed results only (a journal beside the whole
+    file); read back by a new process, whole file and journal give what checking from nothing gives."""
+    from fanzha import checks
+
+    cache = project / "build" / "cache" / "cases.pickle"
+    checks.check_project(project, cache=cache)
+    whole = cache.stat().st_mtime_ns
+    edit(project, JILIN, "title:\n  zh: ", "title:\n  zh: 改过的标题")
+    removed = sorted((project / "cases").glob("*.yml"))[0]
+    removed.unlink()
+    checks.check_project(project, cache=cache)
+    assert cache.stat().st_mtime_ns == whole, "the whole cache was written again for one edit"
+    journal = cache.with_name(cache.name + ".journal")
+    assert set(checks.read_cache(journal)["entries"]) == {f"cases/{JILIN}.yml"}
+
+    checks._KEPT.clear()  # as a new process: from the files
+    cached = checks.check_project(project, cache=cache).corpus.cases
+    fresh = checks.check_project(project).corpus.cases
+    assert removed.stem not in cached and cached.keys() == fresh.keys()
+    assert cached[JILIN].title.zh.startswith("改过的标题")
+    assert all(cached[i].model_dump() == fresh[i].model_dump() for i in fresh)
+
+    stored = checks.read_cache(journal)  # a journal of another whole file is not applied
+    checks.write_cache(journal, dict(stored, token="another"))
+    checks._KEPT.clear()
+    edited = f"cases/{JILIN}.yml"
+    assert checks.CaseCache(project, cache).entries[edited][0] != stored["entries"][edited][0]  # the whole file's
