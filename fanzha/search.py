@@ -160,8 +160,9 @@ class Indexing:
         if copies is None:
             copies = self.scratch = Path(tempfile.mkdtemp(prefix="fanzha-search-"))
             for page in site.rglob("*.html"):
-                if page.relative_to(site).parts[0].startswith(PRIMARY) or page.relative_to(site).parts[0] == "en":
-                    continue  # the English site in site/en/ is its own language's
+                top = page.relative_to(site).parts[0]
+                if top.startswith(PRIMARY) or top == "en":
+                    continue  # search bundles; the English site in site/en/ is its own language's
                 html = page.read_text(encoding="utf-8")
                 if tidy:
                     html = tidied(html)
@@ -178,9 +179,12 @@ class Indexing:
             if process.returncode != 0 or not (self.site / shard / "pagefind-entry.json").exists():
                 problems.append((output or "").strip() or f"pagefind exited with {process.returncode} ({shard})")
             elif shard != PRIMARY:
-                for path in (self.site / shard).iterdir():
+                for path in (self.site / shard).iterdir():  # Pagefind's scripts and styles: unused here
                     if path.name not in _SHARD_KEEPS and not path.name.endswith(".pf_meta"):
-                        shutil.rmtree(path) if path.is_dir() else path.unlink()
+                        if path.is_dir():
+                            shutil.rmtree(path)
+                        else:
+                            path.unlink()
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
         if not problems and not (self.site / PRIMARY / "pagefind.js").exists():

@@ -161,3 +161,23 @@ def test_the_check_cache_keeps_an_edit_in_its_journal(project):
     checks._KEPT.clear()
     edited = f"cases/{JILIN}.yml"
     assert checks.CaseCache(project, cache).entries[edited][0] != stored["entries"][edited][0]  # the whole file's
+
+
+def test_the_theme_listing_without_hidden_folders_finds_the_same_files(monkeypatch):
+    """mkdocs_hooks.theme_listing_without_hidden_folders: the theme's files MkDocs copies, as MkDocs finds them."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from fanzha import mkdocs_hooks
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    monkeypatch.setattr(Files, "add_files_from_theme", Files.add_files_from_theme)  # MkDocs' own again afterwards
+    found = []
+    for patched in (False, True):
+        if patched:
+            mkdocs_hooks.theme_listing_without_hidden_folders()
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        found.append(sorted(f.src_uri for f in files))
+    assert Files.add_files_from_theme.skips_hidden_folders
+    assert len(found[0]) > 20 and found[1] == found[0]
