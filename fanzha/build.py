@@ -131,8 +131,7 @@ def build_site(root: Path, engine: str = "mkdocs") -> int:
     key = last.key(shards)
     if not last.can_continue(key, sources):
         shutil.rmtree(last.site, ignore_errors=True)
-        shutil.rmtree(last.copies, ignore_errors=True)
-        last.last = {}
+        shutil.rmtree(last.copies, ignore_errors=True)  # and with site/, every bundle: all are indexed
     last.forget()  # until this build is complete
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
     # The two languages build in parallel, English into site/en/ (--dirty: MkDocs empties no folder; site/ was

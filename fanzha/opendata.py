@@ -136,19 +136,17 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _record(model: BaseModel, first: str = "", last: str = "") -> str:
-    """A record as a JSON object without translators' stamps, optionally with members before and after its fields.
-    Pydantic's own serializer writes it, five times faster than dumping to Python and then to JSON."""
-    fields = model.model_dump_json(exclude=_stamps(type(model)))[1:-1]
-    return "{" + ",".join(part for part in (first, fields, last) if part) + "}"
+def _fields(model: BaseModel) -> str:
+    """A model's fields as the members of a JSON object (no braces), without translators' stamps. Pydantic's
+    own serializer writes them, five times faster than dumping to Python and then to JSON."""
+    return model.model_dump_json(exclude=_stamps(type(model)))[1:-1]
+
+
+def _object(*members: str) -> str:
+    return "{" + ",".join(member for member in members if member) + "}"
 
 
 PageUrls = Callable[[str], dict[str, str]]  # case id -> {"zh": URL, "en": URL}
-
-
-def case_fields(case: BaseModel) -> str:
-    """A case's fields as the members of its JSON record (no braces), without translators' stamps."""
-    return case.model_dump_json(exclude=_stamps(type(case)))[1:-1]
 
 
 def case_cells(case: BaseModel) -> list[str]:
@@ -156,19 +154,23 @@ def case_cells(case: BaseModel) -> list[str]:
     return [_cell(_pluck(case, c.field.split("."))) for c in COLUMNS if c.field]
 
 
-CaseRow = Callable[[str], tuple[str, list[str]]]  # case id -> (case_fields, case_cells): the generator keeps them
+CaseRow = Callable[[str], tuple[str, list[str]]]  # case id -> (its JSON fields, case_cells): the generator keeps them
+
+
+def case_row(case: BaseModel) -> tuple[str, list[str]]:
+    """A case's part of cases.json (its fields) and of cases.csv (case_cells)."""
+    return _fields(case), case_cells(case)
 
 
 def _case_row(corpus: Corpus) -> CaseRow:
-    return lambda ident: (case_fields(corpus.cases[ident]), case_cells(corpus.cases[ident]))
+    return lambda ident: case_row(corpus.cases[ident])
 
 
 def cases_json(corpus: Corpus, history: History, urls: PageUrls, row: CaseRow | None = None) -> str:
     row = row or _case_row(corpus)
-    cases = ",".join("{" + ",".join(part for part in (f'"id":{_json(i)}', row(i)[0], f'"url":{_json(urls(i))}') if part) + "}"
-                     for i in sorted(corpus.cases))
+    cases = ",".join(_object(f'"id":{_json(i)}', row(i)[0], f'"url":{_json(urls(i))}') for i in sorted(corpus.cases))
     vocabularies = ",".join(
-        _json(name) + ":{" + ",".join(f"{_json(i)}:{_record(entries[i])}" for i in sorted(entries)) + "}"
+        _json(name) + ":{" + ",".join(f"{_json(i)}:{_object(_fields(entries[i]))}" for i in sorted(entries)) + "}"
         for name, entries in corpus.vocab.items()
     )
     head = {

@@ -358,8 +358,7 @@ class PageCache:
         def row(ident: str) -> tuple[str, list[str]]:
             hit = self.rows.get(ident)
             if not (hit and hit[0] == hashes[ident]):
-                hit = self.new_rows[ident] = (hashes[ident], (opendata.case_fields(corpus.cases[ident]),
-                                                              opendata.case_cells(corpus.cases[ident])))
+                hit = self.new_rows[ident] = (hashes[ident], opendata.case_row(corpus.cases[ident]))
             return hit[1]
         return row
 
